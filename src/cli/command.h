@@ -1,0 +1,33 @@
+// How `pdex` subcommand groups plug into the command line. Each group lives in its own file and adds
+// its subcommands to the app; actions signal failure by throwing CommandError with an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace pdex::cli {
+
+// Exit codes (documented in the README and `pdex --help`).
+enum ExitCode : int {
+  kOk = 0,
+  kFailure = 1,      // the operation failed (I/O, database unreachable, ...)
+  kUsage = 2,        // bad command line (unknown option, missing or malformed argument)
+  kInvalidData = 3,  // an input file or value is invalid, or a check found a problem
+};
+
+class CommandError : public std::runtime_error {
+ public:
+  CommandError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+void add_db_commands(CLI::App& app);
+void add_calc_commands(CLI::App& app);
+void add_battle_commands(CLI::App& app);
+
+}  // namespace pdex::cli
