@@ -15,6 +15,7 @@ namespace pdex::dex {
 class Dex {
  public:
   // Builds the indexes. Precondition: `data` is valid (as parse_dex_json or the store return it).
+  // Learnset rows are stably regrouped by species id (a no-op for data in the documented order).
   explicit Dex(DexData data);
 
   const DexData& data() const { return data_; }
@@ -25,15 +26,21 @@ class Dex {
   // O(1) lookups; nullptr when absent.
   const Species* species_by_id(int id) const;
   const Move* move_by_id(int id) const;
-  // Accepts a numeric id ("25"), a Showdown id ("raichualola") or a name, case-insensitively
-  // ("Raichu-Alola", "raichu alola"). Names are reduced to Showdown ids (lowercase a-z0-9 only).
+  // Accepts a numeric id ("25", surrounding spaces allowed), a Showdown id ("raichualola"), an English name
+  // or a French name, case-insensitively ("Raichu-Alola", "raichu alola", "Ronflex", "Nidoran♀"). Keys are
+  // reduced with to_showdown_id. Precedence when keys collide: Showdown ids, then English names, then French
+  // names (so "Raichu", also the French name of Raichu-Alola, is Raichu). A key of digits only is always an id.
   const Species* find_species(std::string_view key) const;
   const Move* find_move(std::string_view key) const;
 
-  // Learnset rows of a species (all methods), in file order.
+  // Learnset rows of a species (all methods, own and inherited), in DexData order; empty if none/unknown.
   std::span<const LearnsetEntry> learnset(int species_id) const;
-  // Distinct moves a species can use in battle (level-up, TM, tutor; own or inherited), sorted by id.
+  // Distinct moves a species can use in battle, sorted by id: rows with method levelup (any level, 0 =
+  // on evolution), tm or tutor, own or inherited. Event rows never count, even for a move that only an event
+  // teaches: the game's normal play cannot teach them and the dataset/engine use levelup, tm and tutor only
+  // (docs/data-format.md). Empty for an unknown species.
   const std::vector<int>& usable_moves(int species_id) const;
+  // Whether `move_id` is in usable_moves(species_id) (so event-only moves give false). O(log n).
   bool can_learn(int species_id, int move_id) const;
 
  private:
@@ -47,6 +54,8 @@ class Dex {
 };
 
 // Lowercase a-z0-9 reduction used by Showdown ids ("Mr. Mime" -> "mrmime", "Raichu-Alola" -> "raichualola").
+// Beyond Showdown's toID, UTF-8 Latin-1 letters fold to ASCII ("Mélofée" -> "melofee"), Œ/œ -> "oe" and ♀/♂ ->
+// "f"/"m" ("Nidoran♀" -> "nidoranf", Showdown's id); every other non-ASCII character is dropped ("Farfetch’d").
 std::string to_showdown_id(std::string_view s);
 
 }  // namespace pdex::dex

@@ -25,10 +25,10 @@ struct TypeInfo {
 struct DexData {
   std::map<std::string, std::string> source_packages;  // "@pkmn/dex" -> "0.10.11"
   std::string content_sha256;
-  std::vector<TypeInfo> types;         // 18
+  std::vector<TypeInfo> types;  // 18
   TypeChart chart;
-  std::vector<Species> species;        // sorted by id
-  std::vector<Move> moves;             // sorted by id
+  std::vector<Species> species;          // sorted by id
+  std::vector<Move> moves;               // sorted by id
   std::vector<LearnsetEntry> learnsets;  // sorted by (pokemon, move, method, level, inherited_from)
   bool operator==(const DexData&) const = default;
 };

@@ -19,7 +19,7 @@ std::optional<MoveCategory> parse_category(std::string_view s);  // exact case, 
 
 // Major status conditions, with Showdown's ids.
 enum class Status : std::uint8_t { None, Burn, Freeze, Paralysis, Poison, Toxic, Sleep };
-std::string_view status_id(Status s);                      // "", "brn", "frz", "par", "psn", "tox", "slp"
+std::string_view status_id(Status s);                       // "", "brn", "frz", "par", "psn", "tox", "slp"
 std::optional<Status> parse_status_id(std::string_view s);  // nullopt if unknown ("" -> None)
 
 // Stage changes: index = Stat (HP unused) plus accuracy (6) and evasion (7).
@@ -37,11 +37,11 @@ struct Fraction {
 
 // What a secondary effect does when its chance hits. Exactly one of the members is set.
 struct Secondary {
-  int chance = 100;                       // percent, 1..100
+  int chance = 100;  // percent, 1..100
   Status status = Status::None;
   std::optional<std::string> volatile_status;  // "flinch", "confusion"
-  std::optional<Boosts> boosts;           // on the target
-  std::optional<Boosts> self_boosts;      // on the user
+  std::optional<Boosts> boosts;                // on the target
+  std::optional<Boosts> self_boosts;           // on the user
   bool operator==(const Secondary&) const = default;
 };
 
@@ -52,14 +52,14 @@ struct FixedDamage {
 };
 
 struct Move {
-  int id = 0;                              // Showdown move number
+  int id = 0;  // Showdown move number
   std::string showdown_id;
   std::string name;
   std::optional<std::string> name_fr;
   Type type = Type::Normal;
   MoveCategory category = MoveCategory::Physical;
   int power = 0;
-  std::optional<int> accuracy;             // nullopt: never misses
+  std::optional<int> accuracy;  // nullopt: never misses
   int pp = 0;
   int priority = 0;
   int crit_ratio = 1;
@@ -83,6 +83,14 @@ struct Move {
   std::string target;
   bool is_partner_move = false;
   std::string short_desc;
+  // Fields added after the first draft of the format (docs/data-format.md).
+  std::optional<std::string> self_volatile_status;  // "mustrecharge", "lockedmove", "rage", "roost"
+  std::optional<std::string> self_side_condition;   // "reflect" (Baddy Bad), "lightscreen" (Glitzy Glow)
+  bool self_switch = false;
+  bool force_switch = false;
+  bool crash_damage = false;
+  std::vector<std::string> other_properties;  // sorted: "breaksProtect", "callsMove", ...
+  std::vector<std::string> callbacks;         // Showdown function names, sorted ("onHit", "secondary.onHit")
 
   bool is_damaging() const { return category != MoveCategory::Status; }
   bool has_flag(std::string_view f) const;

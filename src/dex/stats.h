@@ -44,9 +44,9 @@ enum class AvRule : std::uint8_t {
 
 // Everything that, with the base stats, fixes a Pokémon's stats.
 struct StatSpread {
-  int level = 50;                              // 1..100
-  StatTable ivs = StatTable::all(31);          // each 0..31
-  StatTable avs = StatTable::all(0);           // each 0..200
+  int level = 50;                      // 1..100
+  StatTable ivs = StatTable::all(31);  // each 0..31
+  StatTable avs = StatTable::all(0);   // each 0..200
   const Nature* nature = &neutral_nature();
   AvRule av_rule = AvRule::Showdown;
 };

@@ -10,8 +10,24 @@ namespace pdex::dex {
 
 // Order is the canonical one of data/lgpe-dex.json (ids 1..18 = index + 1).
 enum class Type : std::uint8_t {
-  Normal, Fire, Water, Electric, Grass, Ice, Fighting, Poison, Ground,
-  Flying, Psychic, Bug, Rock, Ghost, Dragon, Dark, Steel, Fairy,
+  Normal,
+  Fire,
+  Water,
+  Electric,
+  Grass,
+  Ice,
+  Fighting,
+  Poison,
+  Ground,
+  Flying,
+  Psychic,
+  Bug,
+  Rock,
+  Ghost,
+  Dragon,
+  Dark,
+  Steel,
+  Fairy,
 };
 inline constexpr int kTypeCount = 18;
 
