@@ -10,8 +10,9 @@
 namespace pdex::battle {
 
 enum class PolicyKind : std::uint8_t {
-  Fixed,   // always the move at `fixed_move_index` (Struggle when it has no PP left)
-  Greedy,  // the usable move with the highest expected damage against the current opponent
+  Fixed,   // the move at `fixed_move_index`; once it has no PP, the first move that has (Showdown only
+           // allows Struggle when every move is out of PP)
+  Greedy,  // the usable move with the highest expected damage against the current opponent (policy.h)
   Random,  // uniformly random among usable moves
 };
 std::string_view policy_name(PolicyKind p);                      // "fixed", "greedy", "random"

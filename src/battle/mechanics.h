@@ -3,6 +3,8 @@
 // data/conditions.js); the reference is named beside each function.
 #pragma once
 
+#include <optional>
+
 #include "dex/move.h"
 #include "dex/stats.h"
 #include "dex/type.h"
@@ -45,6 +47,14 @@ Chance ohko_hit_chance(const dex::TypeChart& chart, const dex::Move& move, const
 // True when the defender's types make it immune to the move's type (effectiveness 0). Fixed-damage moves
 // obey this too (Seismic Toss vs Ghost, Sonic Boom vs Ghost, Night Shade vs Normal: Pokemon.runImmunity).
 bool is_immune(const dex::TypeChart& chart, dex::Type move_type, const dex::Typing& defender);
+
+// Base power of the damaging moves whose power Showdown computes when used (basePowerCallback), nullopt for
+// every other move: Low Kick from the target's weight (hectograms: <100 -> 20, <250 -> 40, <500 -> 60,
+// <1000 -> 80, <2000 -> 100, else 120); Pika Papow and Veevee Volley floor(friendship * 10 / 25) (at least 1),
+// where gen7letsgo fixes friendship at 70, hence 28.
+inline constexpr int kShowdownLgpeFriendship = 70;
+std::optional<int> callback_base_power(const dex::Move& move, int target_weight_hg,
+                                       int user_friendship = kShowdownLgpeFriendship);
 
 // Effective speed for move order: stage-modified, halved by paralysis (Gen 7), as Showdown computes it
 // (Pokemon.getStat then par's onModifySpe floor(spe * 50 / 100), capped at 10000, then trunc(speed, 13)).
