@@ -151,5 +151,32 @@ TEST(ShowdownReference, EngineWinRatesMatchShowdown) {
             << " outside the 99.9 % region\n";
 }
 
+// Where the exact solver applies, Showdown's own counts must fit the exact probability: one-sample test
+// |p_s - p| <= 3.29 · sqrt(p (1 - p) / n_s) (a certain outcome must be certain in Showdown too).
+TEST(ShowdownReference, ExactOddsMatchShowdown) {
+  const json doc = load_fixture();
+  const int turn_limit = doc.at("settings").at("turn_limit").get<int>();
+  int solvable = 0;
+  for (const json& m : doc.at("matchups")) {
+    const std::string key = m.at("key").get<std::string>();
+    BattleConfig config;
+    config.side[0] = side_config(m.at("p1"), key + ".p1");
+    config.side[1] = side_config(m.at("p2"), key + ".p2");
+    config.turn_limit = turn_limit;
+    if (exact_unsupported_reason(the_dex(), config)) continue;
+    ++solvable;
+    const Odds exact = exact_odds(the_dex(), config);
+    const double n_s = m.at("n").get<double>();
+    const double p_s = m.at("p1_wins").get<double>() / n_s;
+    const double allowed = kZ999 * std::sqrt(exact.p1_win * (1 - exact.p1_win) / n_s) + 1e-12;
+    std::cout << std::left << std::setw(36) << key << std::right << std::fixed << std::setprecision(4) << " showdown "
+              << p_s << "  exact " << exact.p1_win << "  allowed " << allowed << "\n";
+    EXPECT_LE(std::abs(p_s - exact.p1_win), allowed)
+        << key << ": Showdown P1 " << p_s << " (n " << n_s << ") vs exact " << exact.p1_win;
+  }
+  std::cout << solvable << " fixture matchups solvable exactly\n";
+  EXPECT_GE(solvable, 10);
+}
+
 }  // namespace
 }  // namespace pdex::battle
