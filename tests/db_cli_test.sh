@@ -85,7 +85,7 @@ export PDEX_DATABASE_URL="sqlite://$work/sqlite/pdex.sqlite"
 run db init
 expect_rc "sqlite: db init" 0
 expect_contains "sqlite: db init prints the location" "$out" "$work/sqlite/pdex.sqlite"
-expect_contains "sqlite: db init prints the schema version" "$out" "Schema version 1"
+expect_contains "sqlite: db init prints the schema version" "$out" "(migrated from 0)"
 run db init
 expect_rc "sqlite: db init again" 0
 expect_contains "sqlite: db init again is a no-op" "$out" "already up to date"

@@ -15,20 +15,20 @@ enum class PolicyKind : std::uint8_t {
   Greedy,  // the usable move with the highest expected damage against the current opponent (policy.h)
   Random,  // uniformly random among usable moves
 };
-std::string_view policy_name(PolicyKind p);                      // "fixed", "greedy", "random"
+std::string_view policy_name(PolicyKind p);  // "fixed", "greedy", "random"
 std::optional<PolicyKind> parse_policy(std::string_view name);
 
 struct PokemonConfig {
   const dex::Species* species = nullptr;
-  dex::StatSpread spread;                  // level, IVs, AVs, nature
-  std::vector<const dex::Move*> moves;     // 1..4, distinct
+  dex::StatSpread spread;               // level, IVs, AVs, nature
+  std::vector<const dex::Move*> moves;  // 1..4, distinct
   PolicyKind policy = PolicyKind::Greedy;
-  int fixed_move_index = 0;                // for PolicyKind::Fixed
+  int fixed_move_index = 0;  // for PolicyKind::Fixed
 };
 
 struct BattleConfig {
   PokemonConfig side[2];
-  int turn_limit = 500;                    // reaching it is a draw
+  int turn_limit = 500;  // reaching it is a draw
 };
 
 // nullopt if the battle can be run, else one line naming the side and field

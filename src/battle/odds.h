@@ -15,10 +15,10 @@ std::optional<OddsMethod> parse_odds_method(std::string_view s);
 
 struct Odds {
   double p1_win = 0, p2_win = 0, draw = 0;
-  OddsMethod method = OddsMethod::Exact;   // Exact or MonteCarlo (never Auto)
-  std::int64_t n = 0;                       // battles sampled (MonteCarlo), 0 for exact
-  double p1_ci99_low = 0, p1_ci99_high = 0; // 99 % interval for p1_win (equal to p1_win when exact)
-  std::int64_t states = 0;                  // states solved (Exact)
+  OddsMethod method = OddsMethod::Exact;     // Exact or MonteCarlo (never Auto)
+  std::int64_t n = 0;                        // battles sampled (MonteCarlo), 0 for exact
+  double p1_ci99_low = 0, p1_ci99_high = 0;  // 99 % interval for p1_win (equal to p1_win when exact)
+  std::int64_t states = 0;                   // states solved (Exact)
 };
 
 // Why a battle cannot be solved exactly (nullopt: it can). Exact applies when the outcome depends only

@@ -29,5 +29,10 @@ class CommandError : public std::runtime_error {
 void add_db_commands(CLI::App& app);
 void add_calc_commands(CLI::App& app);
 void add_battle_commands(CLI::App& app);
+void add_serve_commands(CLI::App& app);
+void add_apikey_commands(CLI::App& app);   // apikey_commands.cc
+void add_dataset_commands(CLI::App& app);  // dataset_commands.cc
+void add_model_commands(CLI::App& app);    // model_commands.cc
+void add_predict_commands(CLI::App& app);  // predict_commands.cc
 
 }  // namespace pdex::cli

@@ -20,6 +20,11 @@ int main(int argc, char** argv) {
   add_db_commands(app);
   add_calc_commands(app);
   add_battle_commands(app);
+  add_serve_commands(app);
+  add_apikey_commands(app);
+  add_dataset_commands(app);
+  add_model_commands(app);
+  add_predict_commands(app);
   spdlog::set_pattern("%v");
 
   try {

@@ -27,7 +27,8 @@ std::string to_hex(const unsigned char* d, unsigned n) {
 
 MdCtx new_ctx() {
   MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("sha256: OpenSSL init failed");
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("sha256: OpenSSL init failed");
   return ctx;
 }
 

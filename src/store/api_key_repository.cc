@@ -66,7 +66,8 @@ std::set<std::string> parse_scopes(std::string_view csv) {
   std::size_t start = 0;
   while (start <= csv.size()) {
     const std::size_t comma = csv.find(',', start);
-    const std::string name = trim(csv.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    const std::string name =
+        trim(csv.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (!name.empty()) {
       bool known = false;
       for (const auto& s : known_api_scopes()) known = known || s == name;
@@ -191,8 +192,7 @@ ApiKeyRepository::RevokeResult ApiKeyRepository::revoke(const std::string& id) {
     if (!existing) return RevokeResult::NotFound;
     if (existing->record.revoked()) return RevokeResult::AlreadyRevoked;
     const std::string now = utc_now_iso8601_ms();
-    sql_ << "UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL", soci::use(now),
-        soci::use(id);
+    sql_ << "UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL", soci::use(now), soci::use(id);
     return RevokeResult::Revoked;
   } catch (const soci::soci_error& e) {
     throw db_error("cannot revoke API key " + id, e);

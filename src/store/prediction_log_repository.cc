@@ -1,9 +1,9 @@
 #include "store/prediction_log_repository.h"
 
 #include <bit>
-#include <limits>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "common/sha256.h"
 #include "store/database.h"
@@ -50,9 +50,9 @@ void PredictionLogRepository::insert_batch(std::span<const PredictionRecord> rec
         (sql_.prepare << "INSERT INTO predictions (id, created_at, key_id, route, inputs, features, feature_digest, "
                          "outputs, model_version, latency_us) VALUES (:id, :created_at, :key_id, :route, :inputs, "
                          ":features, :digest, :outputs, :model_version, :latency) ON CONFLICT (id) DO NOTHING",
-         soci::use(r.id), soci::use(r.created_at), soci::use(key_id, key_ind), soci::use(r.route),
-         soci::use(r.inputs), soci::use(features, features_ind), soci::use(digest, digest_ind),
-         soci::use(r.outputs), soci::use(r.model_version), soci::use(latency));
+         soci::use(r.id), soci::use(r.created_at), soci::use(key_id, key_ind), soci::use(r.route), soci::use(r.inputs),
+         soci::use(features, features_ind), soci::use(digest, digest_ind), soci::use(r.outputs),
+         soci::use(r.model_version), soci::use(latency));
     for (const PredictionRecord& rec : records) {
       r = rec;
       key_ind = rec.key_id ? soci::i_ok : soci::i_null;

@@ -24,10 +24,10 @@ struct PredictionRecord {
   std::string created_at;
   std::optional<std::string> key_id;
   std::string route;
-  std::string inputs;    // JSON text
+  std::string inputs;                         // JSON text
   std::optional<std::string> features;        // JSON text (array of numbers)
   std::optional<std::string> feature_digest;  // 64 hex digits
-  std::string outputs;   // JSON text
+  std::string outputs;                        // JSON text
   std::string model_version;
   std::int64_t latency_us = 0;
 };

@@ -1,0 +1,160 @@
+// `pdex predict`: the model's answer offline, with the fields of the API's /api/v1/predict/battle
+// response (DESIGN §3).
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "battle/battle_config.h"
+#include "cli/command.h"
+#include "cli/dex_source.h"
+#include "cli/ml_paths.h"
+#include "ml/move_scoring.h"
+#include "ml/predictor.h"
+
+namespace pdex::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct PredictOptions {
+  std::string p[2];
+  int level = 50;
+  std::optional<int> side_level[2];
+  std::string model = "default";
+  bool json_output = false;
+};
+
+std::string random_id() {
+  std::random_device rd;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+  return buf;
+}
+
+void check_level(const std::string& option, int level) {
+  if (level < 1 || level > 100) throw CommandError(kUsage, option + ": expected 1..100, got " + std::to_string(level));
+}
+
+void run_predict(const PredictOptions& o) {
+  check_level("--level", o.level);
+  const dex::Dex& dex = load_dex_for_cli();
+  battle::BattleConfig config;
+  std::vector<std::string> move_keys[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string opt = "--p" + std::to_string(i + 1);
+    const std::size_t colon = o.p[i].find(':');
+    const std::string species_key = o.p[i].substr(0, colon);
+    battle::PokemonConfig& pc = config.side[i];
+    pc.species = dex.find_species(species_key);
+    if (!pc.species) throw CommandError(kInvalidData, opt + ": unknown Pokémon '" + species_key + "'");
+    pc.spread.level = o.level;
+    if (o.side_level[i]) {
+      check_level(opt + "-level", *o.side_level[i]);
+      pc.spread.level = *o.side_level[i];
+    }
+    pc.policy = battle::PolicyKind::Greedy;
+    if (colon != std::string::npos) {
+      std::string rest = o.p[i].substr(colon + 1);
+      std::size_t start = 0;
+      for (;;) {
+        const std::size_t comma = rest.find(',', start);
+        move_keys[i].push_back(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (move_keys[i].size() > 4)
+        throw CommandError(kUsage, opt + ": at most 4 moves, got " + std::to_string(move_keys[i].size()));
+      for (const std::string& key : move_keys[i]) {
+        if (key.empty()) throw CommandError(kUsage, opt + ": empty move name in '" + o.p[i] + "'");
+        const dex::Move* m = dex.find_move(key);
+        if (!m) throw CommandError(kInvalidData, opt + ": unknown move '" + key + "'");
+        pc.moves.push_back(m);
+      }
+    }
+  }
+  // Absent moves: the side's recommended move against this opponent (greedy choice over its usable,
+  // engine-supported learnset), as in the dataset's greedy_best scenario.
+  for (int i = 0; i < 2; ++i) {
+    if (!config.side[i].moves.empty()) continue;
+    const ml::Combatant self = ml::make_combatant(*config.side[i].species, config.side[i].spread);
+    const ml::Combatant foe = ml::make_combatant(*config.side[1 - i].species, config.side[1 - i].spread);
+    const dex::Move* m = ml::recommended_move(dex, self, foe);
+    if (!m) {
+      throw CommandError(kInvalidData, "--p" + std::to_string(i + 1) + ": " + config.side[i].species->name +
+                                           " has no move the battle engine supports");
+    }
+    config.side[i].moves.push_back(m);
+  }
+  if (auto bad = battle::validate_config(dex, config)) throw CommandError(kInvalidData, *bad);
+  const fs::path dir = resolve_model_dir(o.model);
+  const ml::Predictor predictor = [&] {
+    try {
+      return ml::Predictor::load(dir);
+    } catch (const ml::BundleError& e) {
+      throw CommandError(kInvalidData, e.what());
+    }
+  }();
+  const double p1 = predictor.predict(dex, config);
+  const int winner = p1 >= 0.5 ? 1 : 2;
+  json moves[2];
+  for (int i = 0; i < 2; ++i) {
+    moves[i] = json::array();
+    for (const dex::Move* m : config.side[i].moves) moves[i].push_back({{"id", m->id}, {"name", m->name}});
+  }
+  const json out = {{"winner", winner},
+                    {"winner_name", config.side[winner - 1].species->name},
+                    {"confidence", winner == 1 ? p1 : 1 - p1},
+                    {"pokemon_1_win_probability", p1},
+                    {"pokemon_2_win_probability", 1 - p1},
+                    {"model_version", predictor.version()},
+                    {"prediction_id", random_id()},
+                    {"pokemon_1_id", config.side[0].species->id},
+                    {"pokemon_2_id", config.side[1].species->id},
+                    {"pokemon_1_name", config.side[0].species->name},
+                    {"pokemon_2_name", config.side[1].species->name},
+                    {"level_1", config.side[0].spread.level},
+                    {"level_2", config.side[1].spread.level},
+                    {"pokemon_1_moves", moves[0]},
+                    {"pokemon_2_moves", moves[1]},
+                    {"moves_defaulted", {move_keys[0].empty(), move_keys[1].empty()}}};
+  if (o.json_output) {
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  auto move_list = [](const json& ms) {
+    std::string s;
+    for (const json& m : ms) s += (s.empty() ? "" : ", ") + m["name"].get<std::string>();
+    return s;
+  };
+  std::printf("%s (L%d: %s) vs %s (L%d: %s)\nwinner: %s (side %d), confidence %.3f\np1 %.4f  p2 %.4f  model %s\n",
+              config.side[0].species->name.c_str(), config.side[0].spread.level, move_list(moves[0]).c_str(),
+              config.side[1].species->name.c_str(), config.side[1].spread.level, move_list(moves[1]).c_str(),
+              config.side[winner - 1].species->name.c_str(), winner, winner == 1 ? p1 : 1 - p1, p1, 1 - p1,
+              predictor.version().c_str());
+}
+
+}  // namespace
+
+void add_predict_commands(CLI::App& app) {
+  auto o = std::make_shared<PredictOptions>();
+  CLI::App* predict = app.add_subcommand("predict", "Who wins p1 vs p2, according to the trained model");
+  for (int i = 0; i < 2; ++i) {
+    const std::string p = "--p" + std::to_string(i + 1);
+    predict->add_option(p, o->p[i], "SPECIES[:MOVE,...] (1-4 moves; absent: the recommended move vs this opponent)")
+        ->required();
+    predict->add_option(p + "-level", o->side_level[i], "Level of this side (overrides --level)");
+  }
+  predict->add_option("--level", o->level, "Level of both sides (1-100, default 50)");
+  predict->add_option("--model", o->model, "Bundle name or directory (default 'default')");
+  predict->add_flag("--json", o->json_output, "Print the API's predict/battle response JSON");
+  predict->callback([o] { run_predict(*o); });
+}
+
+}  // namespace pdex::cli

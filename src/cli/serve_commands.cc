@@ -1,0 +1,177 @@
+// `pdex serve`: the REST API server (src/service). Settings come from PDEX_* variables; options override them.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "common/settings.h"
+#include "common/version.h"
+#include "service/api_server.h"
+#include "service/dex_source.h"
+#include "service/model_provider.h"
+#include "service/security_layer.h"
+#include "service/security_options.h"
+#include "service/standard_middleware.h"
+
+namespace pdex::cli {
+namespace {
+
+struct ServeOptions {
+  std::optional<std::string> host;
+  std::optional<int> port;
+  std::optional<int> threads;
+  std::optional<std::string> model;
+};
+
+std::vector<std::string> split_origins(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+    while (!part.empty() && part.back() == ' ') part.pop_back();
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void log_line(spdlog::logger& logger, const std::string& level, const std::string& msg, nlohmann::ordered_json fields) {
+  nlohmann::ordered_json line;
+  line["time"] = service::utc_timestamp_now();
+  line["level"] = level;
+  line["msg"] = msg;
+  for (auto& [k, v] : fields.items()) line[k] = v;
+  logger.info(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+void run_serve(const ServeOptions& o) {
+  Settings settings;
+  service::SecurityOptions security_options;
+  try {
+    settings = Settings::from_environment();
+    security_options = service::SecurityOptions::from_environment();
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(kUsage, e.what());
+  }
+  if (o.host) settings.host = *o.host;
+  if (o.port) {
+    if (*o.port < 0 || *o.port > 65535) throw CommandError(kUsage, "--port: must be 0..65535");
+    settings.port = *o.port;
+  }
+  if (o.threads) {
+    if (*o.threads < 0 || *o.threads > 256) throw CommandError(kUsage, "--threads: must be 0..256");
+    settings.threads = *o.threads;
+  }
+  if (o.model) settings.model_path = *o.model;
+
+  auto logger = std::make_shared<spdlog::logger>("pdex.http", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  logger->set_pattern("%v");
+  logger->flush_on(spdlog::level::info);
+
+  nlohmann::ordered_json config = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : settings.describe()) config[k] = v;  // describe() masks secrets
+  for (const auto& [k, v] : security_options.describe()) config[k] = v;
+  log_line(*logger, "info", "starting", {{"version", kVersion}, {"git_hash", kGitHash}, {"config", config}});
+
+  auto state = std::make_shared<service::ServiceState>();
+  service::ServiceConfig& c = state->config;
+  c.server.host = settings.host;
+  c.server.port = static_cast<unsigned short>(settings.port);
+  c.server.threads = settings.threads;
+  c.server.max_body_bytes = settings.max_body_bytes;
+  c.server.max_header_bytes = settings.max_header_bytes;
+  c.server.max_connections = settings.max_connections;
+  c.server.header_timeout = std::chrono::milliseconds(settings.header_timeout_ms);
+  c.server.idle_timeout = std::chrono::milliseconds(settings.idle_timeout_ms);
+  c.cors_origins = split_origins(settings.cors_origins);
+  c.database_url = settings.database_url;
+
+  try {
+    service::LoadedDex loaded = service::load_service_dex(settings);
+    state->dex = loaded.dex;
+    state->dex_source = loaded.source;
+    nlohmann::ordered_json fields = {{"source", loaded.source},
+                                     {"species", loaded.dex->all_species().size()},
+                                     {"moves", loaded.dex->all_moves().size()}};
+    if (loaded.db_reason) fields["database_not_used"] = *loaded.db_reason;
+    log_line(*logger, "info", "dex loaded", fields);
+  } catch (const std::exception& e) {
+    throw CommandError(kFailure, e.what());
+  }
+  if (!settings.model_path.empty()) {
+    try {
+      state->models.set(service::load_model(settings.model_path, *state->dex));
+      log_line(*logger, "info", "model loaded",
+               {{"path", settings.model_path.string()}, {"version", state->models.current()->version()}});
+    } catch (const std::exception& e) {
+      throw CommandError(kFailure, e.what());
+    }
+  } else {
+    log_line(*logger, "warn", "no model: /ready answers 503 and predictions 503 until one is loaded", {});
+  }
+
+  service::ApiServer api(state, logger);
+  // Authentication, rate limits and the prediction log (DESIGN §3); drained after the HTTP server stops.
+  service::SecurityLayer security(api, security_options);
+  if (!security_options.auth_enabled) {
+    log_line(*logger, "warn", "PDEX_AUTH=off: every route is open to anyone who can reach this address", {});
+  }
+  try {
+    api.listen();
+  } catch (const std::exception& e) {
+    throw CommandError(kFailure, e.what());
+  }
+  log_line(*logger, "info", "listening",
+           {{"address", settings.host},
+            {"port", api.port()},
+            {"url", "http://" + settings.host + ":" + std::to_string(api.port())}});
+  api.run(/*handle_signals=*/true);
+  const service::PredictionLogStats log_stats = security.stop();
+  log_line(*logger, log_stats.lost_at_stop > 0 ? "error" : "info", "prediction log drained",
+           {{"written", log_stats.written},
+            {"dropped_queue_full", log_stats.dropped},
+            {"lost_at_stop", log_stats.lost_at_stop},
+            {"last_error", log_stats.failing ? log_stats.last_error : ""}});
+  log_line(*logger, "info", "stopped", {});
+}
+
+}  // namespace
+
+void add_serve_commands(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Run the REST API server (GET /health, /api/v1/..., /metrics)");
+  serve->add_option("--host", o->host, "Address to listen on (default $PDEX_HOST or 127.0.0.1)");
+  serve->add_option("--port", o->port, "TCP port, 0 for any free port (default $PDEX_PORT or 8000)");
+  serve->add_option("--threads", o->threads, "I/O threads (default $PDEX_THREADS or one per core)");
+  serve->add_option("--model", o->model, "Model bundle to serve (default $PDEX_MODEL; none: /ready is 503)");
+  serve->callback([o] { run_serve(*o); });
+  serve->footer(
+      "Environment (options above override):\n"
+      "  PDEX_HOST, PDEX_PORT, PDEX_THREADS, PDEX_MODEL    as the options\n"
+      "  PDEX_MAX_BODY_BYTES     request body limit, larger bodies are answered 413 (default 65536)\n"
+      "  PDEX_MAX_HEADER_BYTES   request header limit, larger headers are answered 431 (default 16384)\n"
+      "  PDEX_MAX_CONNECTIONS    open connections; more are answered 503 and closed (default 1024)\n"
+      "  PDEX_HEADER_TIMEOUT_MS  time to receive a request once it began (default 10000)\n"
+      "  PDEX_IDLE_TIMEOUT_MS    keep-alive wait for the next request (default 60000)\n"
+      "  PDEX_CORS_ORIGINS       comma-separated origins allowed by CORS, '*' for any (default: CORS off)\n"
+      "  PDEX_DATABASE_URL       Dex source when `pdex db import` filled it, and the /ready check\n"
+      "  PDEX_DEX_FILE           Dex source otherwise (default data/lgpe-dex.json)\n"
+      "Security and traceability (details: src/service/security_options.h):\n"
+      "  PDEX_AUTH on|off, PDEX_KEY_CACHE_TTL_MS (2000: revocation delay), PDEX_SESSION_TTL_S (28800),\n"
+      "  PDEX_SESSION_SECRET (>= 32 bytes; default random per process), PDEX_SESSION_COOKIE_SECURE true|false,\n"
+      "  PDEX_WEB_SESSIONS on|off, PDEX_METRICS_ACCESS public|loopback|admin, PDEX_RATE_LIMIT_RPS (20; 0 off),\n"
+      "  PDEX_RATE_LIMIT_BURST (40), PDEX_RATE_LIMIT_ANON_RPS (20), PDEX_RATE_LIMIT_ANON_BURST (100),\n"
+      "  PDEX_PREDICTION_LOG on|off, PDEX_PREDICTION_LOG_QUEUE (100000), PDEX_PREDICTION_LOG_BATCH (500)\n"
+      "Logs: one JSON object per line on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight requests, exit 0.");
+}
+
+}  // namespace pdex::cli
