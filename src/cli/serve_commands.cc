@@ -2,18 +2,27 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/ml_paths.h"
 #include "common/settings.h"
 #include "common/version.h"
 #include "service/api_server.h"
 #include "service/dex_source.h"
+#include "service/ml_served_model.h"
 #include "service/model_provider.h"
 #include "service/security_layer.h"
 #include "service/security_options.h"
@@ -107,17 +116,60 @@ void run_serve(const ServeOptions& o) {
   } catch (const std::exception& e) {
     throw CommandError(kFailure, e.what());
   }
-  if (!settings.model_path.empty()) {
+  service::install_ml_model_loader();
+  // Without --model / PDEX_MODEL, serve the bundle `pdex model train` writes by default, if there is one.
+  std::filesystem::path model_path = settings.model_path;
+  if (model_path.empty()) {
+    std::error_code ec;
+    const std::filesystem::path fallback = models_dir() / "default";
+    if (std::filesystem::is_directory(fallback, ec)) model_path = fallback;
+  }
+  if (!model_path.empty()) {
     try {
-      state->models.set(service::load_model(settings.model_path, *state->dex));
+      state->models.set(service::load_model(model_path, *state->dex));
       log_line(*logger, "info", "model loaded",
-               {{"path", settings.model_path.string()}, {"version", state->models.current()->version()}});
+               {{"path", model_path.string()}, {"version", state->models.current()->version()}});
     } catch (const std::exception& e) {
       throw CommandError(kFailure, e.what());
     }
   } else {
-    log_line(*logger, "warn", "no model: /ready answers 503 and predictions 503 until one is loaded", {});
+    log_line(*logger, "warn", "no model: /ready answers 503 and predictions 503 until one is loaded",
+             {{"looked_for", (models_dir() / "default").string()}});
   }
+
+  // SIGHUP reloads the model from the same path on this thread, off the request path; requests keep the
+  // model they started with (ModelProvider swaps atomically) and a failed reload keeps the old model.
+  boost::asio::io_context reload_ioc;
+  boost::asio::signal_set hup(reload_ioc, SIGHUP);
+  std::function<void()> arm_reload = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (model_path.empty()) {
+        log_line(*logger, "warn", "SIGHUP: no model path configured, nothing to reload", {});
+      } else {
+        try {
+          auto model = service::load_model(model_path, *state->dex);
+          const std::string version = model->version();
+          state->models.set(std::move(model));
+          log_line(*logger, "info", "model reloaded", {{"path", model_path.string()}, {"version", version}});
+        } catch (const std::exception& e) {
+          log_line(*logger, "error", "model reload failed; keeping the current model",
+                   {{"path", model_path.string()}, {"error", e.what()}});
+        }
+      }
+      arm_reload();
+    });
+  };
+  arm_reload();
+  std::thread reload_thread([&reload_ioc] { reload_ioc.run(); });
+  struct StopReload {
+    boost::asio::io_context& ioc;
+    std::thread& thread;
+    ~StopReload() {
+      ioc.stop();
+      if (thread.joinable()) thread.join();
+    }
+  } stop_reload{reload_ioc, reload_thread};
 
   service::ApiServer api(state, logger);
   // Authentication, rate limits and the prediction log (DESIGN §3); drained after the HTTP server stops.
@@ -152,7 +204,8 @@ void add_serve_commands(CLI::App& app) {
   serve->add_option("--host", o->host, "Address to listen on (default $PDEX_HOST or 127.0.0.1)");
   serve->add_option("--port", o->port, "TCP port, 0 for any free port (default $PDEX_PORT or 8000)");
   serve->add_option("--threads", o->threads, "I/O threads (default $PDEX_THREADS or one per core)");
-  serve->add_option("--model", o->model, "Model bundle to serve (default $PDEX_MODEL; none: /ready is 503)");
+  serve->add_option("--model", o->model,
+                    "Model bundle directory (default $PDEX_MODEL, else models/default if present; none: /ready 503)");
   serve->callback([o] { run_serve(*o); });
   serve->footer(
       "Environment (options above override):\n"
@@ -171,6 +224,8 @@ void add_serve_commands(CLI::App& app) {
       "  PDEX_WEB_SESSIONS on|off, PDEX_METRICS_ACCESS public|loopback|admin, PDEX_RATE_LIMIT_RPS (20; 0 off),\n"
       "  PDEX_RATE_LIMIT_BURST (40), PDEX_RATE_LIMIT_ANON_RPS (20), PDEX_RATE_LIMIT_ANON_BURST (100),\n"
       "  PDEX_PREDICTION_LOG on|off, PDEX_PREDICTION_LOG_QUEUE (100000), PDEX_PREDICTION_LOG_BATCH (500)\n"
+      "Model: --model, else $PDEX_MODEL, else $PDEX_DATA_DIR/models/default when it exists. SIGHUP reloads it\n"
+      "  (a bundle that fails to load is logged and the current model kept).\n"
       "Logs: one JSON object per line on stdout. SIGTERM/SIGINT: stop accepting, finish in-flight requests, exit 0.");
 }
 
