@@ -488,17 +488,38 @@ TEST(HttpServerLimits, CorsAllowList) {
   EXPECT_EQ(r.header("access-control-allow-origin"), "");
 }
 
+// A model whose prediction blocks until released, so a request is provably in flight when the stop begins
+// (a slow real request would race with the stop on a fast machine).
+class GatedModel : public ServedModel {
+ public:
+  std::string version() const override { return "gated-test"; }
+  nlohmann::json card() const override { return {{"version", version()}}; }
+  double predict_p1_win(const dex::Dex&, const battle::BattleConfig&) const override {
+    entered.set_value();
+    release.wait();
+    return 0.75;
+  }
+  mutable std::promise<void> entered;
+  std::shared_future<void> release;
+};
+
 TEST(HttpServerStop, FinishesInFlightClosesIdleAndReturns) {
   TestServer server;
+  std::promise<void> release;
+  auto model = std::make_shared<GatedModel>();
+  model->release = release.get_future().share();
+  auto entered = model->entered.get_future();
+  server.state().models.set(model);
   Client idle(server.port());
   ASSERT_TRUE(idle.request(http::verb::get, "/health"));
   Client busy(server.port());
-  // A request that takes a while (200 000 Monte Carlo battles), then stop while it runs.
-  busy.write_raw(
-      raw_post("/api/v1/simulate/odds", R"({"pokemon_1_id":149,"pokemon_2_id":6,"method":"mc","n":200000,"seed":2})"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  busy.write_raw(raw_post("/api/v1/predict/battle", R"({"pokemon_1_id":149,"pokemon_2_id":6})"));
+  ASSERT_EQ(entered.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   const auto t0 = std::chrono::steady_clock::now();
   auto stopped = std::async(std::launch::async, [&] { server.stop_and_join(); });
+  // The stop has begun and cannot finish while the request is in flight.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  release.set_value();
   const auto r = busy.read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
