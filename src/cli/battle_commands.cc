@@ -13,6 +13,7 @@
 #include "battle/event_log.h"
 #include "battle/odds.h"
 #include "cli/command.h"
+#include "cli/dex_source.h"
 #include "common/settings.h"
 #include "dex/dex.h"
 #include "dex/dex_json.h"
@@ -21,21 +22,6 @@ namespace pdex::cli {
 namespace {
 
 using nlohmann::json;
-
-// The one place the battle commands get the Dex from (the data file for now; the database later).
-std::unique_ptr<dex::Dex> load_dex() {
-  Settings settings;
-  try {
-    settings = Settings::from_environment();
-  } catch (const std::invalid_argument& e) {
-    throw CommandError(kFailure, e.what());
-  }
-  try {
-    return std::make_unique<dex::Dex>(dex::load_dex_json(settings.dex_file));
-  } catch (const dex::DataError& e) {
-    throw CommandError(kInvalidData, e.what());
-  }
-}
 
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> out;
@@ -184,7 +170,7 @@ void run_odds(const BattleOptions& o, const std::string& method_text, std::int64
   const auto method = battle::parse_odds_method(method_text);
   if (!method) throw CommandError(kUsage, "--method: expected auto, exact or mc, got '" + method_text + "'");
   if (n < 1 || n > 1'000'000'000) throw CommandError(kUsage, "--n: expected 1..1000000000, got " + std::to_string(n));
-  const auto dex = load_dex();
+  const dex::Dex* dex = &load_dex_for_cli();
   const battle::BattleConfig config = build_config(*dex, o);
   battle::Odds odds;
   try {
@@ -219,7 +205,7 @@ void run_odds(const BattleOptions& o, const std::string& method_text, std::int64
 }
 
 void run_simulate(const BattleOptions& o) {
-  const auto dex = load_dex();
+  const dex::Dex* dex = &load_dex_for_cli();
   const battle::BattleConfig config = build_config(*dex, o);
   battle::Rng rng(o.seed);
   battle::EventLog log;

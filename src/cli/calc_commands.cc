@@ -13,6 +13,7 @@
 #include "battle/damage.h"
 #include "battle/mechanics.h"
 #include "cli/command.h"
+#include "cli/dex_source.h"
 #include "common/settings.h"
 #include "dex/dex.h"
 #include "dex/dex_json.h"
@@ -21,21 +22,6 @@ namespace pdex::cli {
 namespace {
 
 using nlohmann::json;
-
-// The one place the calc commands get the Dex from (the data file for now; the database later).
-std::unique_ptr<dex::Dex> load_dex() {
-  Settings settings;
-  try {
-    settings = Settings::from_environment();
-  } catch (const std::invalid_argument& e) {
-    throw CommandError(kFailure, e.what());
-  }
-  try {
-    return std::make_unique<dex::Dex>(dex::load_dex_json(settings.dex_file));
-  } catch (const dex::DataError& e) {
-    throw CommandError(kInvalidData, e.what());
-  }
-}
 
 // "HP,ATK,DEF,SPA,SPD,SPE": six positive integers.
 dex::StatTable parse_stats(const std::string& option, const std::string& text) {
@@ -108,7 +94,7 @@ json types_json(const dex::Typing& t) {
 }
 
 void run_damage(const DamageRequest& req) {
-  const auto dex = load_dex();
+  const dex::Dex* dex = &load_dex_for_cli();
   const dex::Species& attacker = find_species(*dex, "--attacker", req.attacker);
   const dex::Species& defender = find_species(*dex, "--defender", req.defender);
   const dex::Move* move = dex->find_move(req.move);
