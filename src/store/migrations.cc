@@ -240,6 +240,78 @@ const std::vector<Migration> kMigrations = {
          "CREATE INDEX predictions_by_created_at ON predictions (created_at)",
          "CREATE INDEX predictions_by_model_version ON predictions (model_version, created_at)",
      }},
+    // The model registry (store/registry_repository.h) and run tracking (store/run_repository.h). Ids and
+    // version numbers are MAX + 1 under a table lock (WriteTransaction) rather than SERIAL / AUTOINCREMENT,
+    // which the two databases spell differently. JSON documents are TEXT.
+    {3,
+     "model registry (models, versions, stages, audit trail) and runs",
+     {
+         R"sql(CREATE TABLE registered_models (
+  name TEXT PRIMARY KEY CHECK (name <> ''),
+  description TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+))sql",
+         R"sql(CREATE TABLE model_versions (
+  model_name TEXT NOT NULL REFERENCES registered_models (name),
+  version INTEGER NOT NULL CHECK (version >= 1),
+  stage TEXT NOT NULL CHECK (stage IN ('none', 'candidate', 'production', 'archived')),
+  artifact_sha256 TEXT NOT NULL CHECK (length(artifact_sha256) = 64),
+  artifact_path TEXT NOT NULL CHECK (artifact_path <> ''),
+  bundle_version TEXT NOT NULL,
+  model_sha256 TEXT NOT NULL,
+  feature_spec_hash TEXT NOT NULL,
+  dataset_sha256 TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  params TEXT NOT NULL,
+  lineage TEXT NOT NULL,
+  seed BIGINT,
+  code_version TEXT NOT NULL,
+  run_id BIGINT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (model_name, version),
+  UNIQUE (model_name, artifact_sha256)
+))sql",
+         "CREATE UNIQUE INDEX model_versions_one_production ON model_versions (model_name) "
+         "WHERE stage = 'production'",
+         R"sql(CREATE TABLE model_transitions (
+  id INTEGER PRIMARY KEY CHECK (id >= 1),
+  model_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('register', 'candidate', 'promote', 'rollback', 'archive')),
+  from_stage TEXT NOT NULL,
+  to_stage TEXT NOT NULL,
+  replaced_version INTEGER,
+  actor TEXT NOT NULL CHECK (actor <> ''),
+  reason TEXT NOT NULL,
+  details TEXT NOT NULL,
+  at TEXT NOT NULL,
+  FOREIGN KEY (model_name, version) REFERENCES model_versions (model_name, version)
+))sql",
+         "CREATE INDEX model_transitions_by_model ON model_transitions (model_name, id)",
+         R"sql(CREATE TABLE runs (
+  id INTEGER PRIMARY KEY CHECK (id >= 1),
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'dataset', 'train', 'evaluate', 'register', 'promote', 'pipeline')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  parent_id INTEGER,
+  input_key TEXT,
+  params TEXT NOT NULL,
+  inputs TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  artifacts TEXT NOT NULL,
+  code_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  duration_s DOUBLE PRECISION,
+  error TEXT,
+  created_by TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL
+))sql",
+         "CREATE INDEX runs_by_kind ON runs (kind, id)",
+         "CREATE INDEX runs_by_input_key ON runs (input_key, status)",
+     }},
 };
 
 bool schema_version_table_exists(soci::session& sql) {

@@ -1,5 +1,6 @@
 #include "store/prediction_log_repository.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -81,32 +82,57 @@ std::int64_t PredictionLogRepository::count() {
   }
 }
 
+namespace {
+
+constexpr const char* kSelectColumns =
+    "SELECT id, created_at, key_id, route, inputs, features, feature_digest, outputs, model_version, latency_us "
+    "FROM predictions ";
+
+PredictionRecord record_of(const soci::row& row) {
+  PredictionRecord r;
+  r.id = row.get<std::string>(0);
+  r.created_at = row.get<std::string>(1);
+  if (row.get_indicator(2) == soci::i_ok) r.key_id = row.get<std::string>(2);
+  r.route = row.get<std::string>(3);
+  r.inputs = row.get<std::string>(4);
+  if (row.get_indicator(5) == soci::i_ok) r.features = row.get<std::string>(5);
+  if (row.get_indicator(6) == soci::i_ok) r.feature_digest = row.get<std::string>(6);
+  r.outputs = row.get<std::string>(7);
+  r.model_version = row.get<std::string>(8);
+  // SQLite reports INTEGER columns as int or long long depending on the value; PostgreSQL BIGINT as long long.
+  const auto& props = row.get_properties(9);
+  r.latency_us = props.get_data_type() == soci::dt_integer ? row.get<int>(9) : row.get<long long>(9);
+  return r;
+}
+
+}  // namespace
+
 std::optional<PredictionRecord> PredictionLogRepository::find(const std::string& id) {
   try {
-    soci::rowset<soci::row> rows =
-        (sql_.prepare << "SELECT id, created_at, key_id, route, inputs, features, feature_digest, outputs, "
-                         "model_version, latency_us FROM predictions WHERE id = :id",
-         soci::use(id));
-    for (const auto& row : rows) {
-      PredictionRecord r;
-      r.id = row.get<std::string>(0);
-      r.created_at = row.get<std::string>(1);
-      if (row.get_indicator(2) == soci::i_ok) r.key_id = row.get<std::string>(2);
-      r.route = row.get<std::string>(3);
-      r.inputs = row.get<std::string>(4);
-      if (row.get_indicator(5) == soci::i_ok) r.features = row.get<std::string>(5);
-      if (row.get_indicator(6) == soci::i_ok) r.feature_digest = row.get<std::string>(6);
-      r.outputs = row.get<std::string>(7);
-      r.model_version = row.get<std::string>(8);
-      // SQLite reports INTEGER columns as int or long long depending on the value; PostgreSQL BIGINT as long long.
-      const auto& props = row.get_properties(9);
-      r.latency_us = props.get_data_type() == soci::dt_integer ? row.get<int>(9) : row.get<long long>(9);
-      return r;
-    }
+    soci::rowset<soci::row> rows = (sql_.prepare << std::string(kSelectColumns) + "WHERE id = :id", soci::use(id));
+    for (const auto& row : rows) return record_of(row);
   } catch (const soci::soci_error& e) {
     throw DatabaseError("cannot read prediction " + id + ": " + one_line(e.what()));
   }
   return std::nullopt;
+}
+
+std::vector<PredictionRecord> PredictionLogRepository::list_between(const std::string& from, const std::string& to,
+                                                                    std::size_t limit) {
+  std::vector<PredictionRecord> out;
+  try {
+    // created_at is ISO 8601 UTC text of one fixed width, so text order is time order on both backends.
+    const long long max_rows = static_cast<long long>(limit);
+    soci::rowset<soci::row> rows =
+        (sql_.prepare << std::string(kSelectColumns) +
+                             "WHERE created_at >= :from AND created_at < :to ORDER BY created_at DESC, id LIMIT :n",
+         soci::use(from), soci::use(to), soci::use(max_rows));
+    for (const auto& row : rows) out.push_back(record_of(row));
+  } catch (const soci::soci_error& e) {
+    throw DatabaseError("cannot read predictions between " + from + " and " + to + ": " + one_line(e.what()));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace pdex::store

@@ -49,6 +49,9 @@ class PredictionLogRepository {
 
   std::int64_t count();
   std::optional<PredictionRecord> find(const std::string& id);
+  // Records with from <= created_at < to (ISO 8601 UTC text, compared as text), the most recent `limit`
+  // of them, oldest first. Throws DatabaseError.
+  std::vector<PredictionRecord> list_between(const std::string& from, const std::string& to, std::size_t limit);
 
  private:
   soci::session& sql_;
