@@ -1,0 +1,4 @@
+declare module 'virtual:sprites' {
+  const map: Record<number, string>;
+  export default map;
+}
