@@ -34,5 +34,11 @@ void add_apikey_commands(CLI::App& app);   // apikey_commands.cc
 void add_dataset_commands(CLI::App& app);  // dataset_commands.cc
 void add_model_commands(CLI::App& app);    // model_commands.cc
 void add_predict_commands(CLI::App& app);  // predict_commands.cc
+// Registry and run tracking (owner: registry); add_registry_commands extends "model", so it runs after
+// add_model_commands.
+void add_registry_commands(CLI::App& app);  // registry_commands.cc
+void add_runs_commands(CLI::App& app);      // runs_commands.cc
+void add_pipeline_commands(CLI::App& app);  // pipeline_commands.cc
+void add_monitor_commands(CLI::App& app);   // monitor_commands.cc (owner: monitor)
 
 }  // namespace pdex::cli

@@ -10,6 +10,8 @@
 #include "cli/command.h"
 #include "cli/dex_source.h"
 #include "cli/ml_paths.h"
+#include "cli/run_tracking.h"
+#include "common/sha256.h"
 #include "ml/dataset.h"
 #include "ml/dataset_check.h"
 
@@ -38,6 +40,8 @@ struct BuildOptions {
   bool quiet = false;
 };
 
+void build_tracked(const BuildOptions& o, const ml::DatasetConfig& config, const dex::Dex& dex, TrackedRun& run);
+
 void run_build(const BuildOptions& o) {
   ml::DatasetConfig config;
   try {
@@ -50,6 +54,13 @@ void run_build(const BuildOptions& o) {
     throw CommandError(kUsage, "--scale: expected (0, 100], got " + std::to_string(o.scale));
   for (auto& n : config.configs) n = static_cast<std::int64_t>(static_cast<double>(n) * o.scale + 0.5);
   const dex::Dex& dex = load_dex_for_cli();
+  const json effective = config.to_json();
+  const json params = {{"config_file", o.config_path}, {"config", effective}, {"scale", o.scale}};
+  const json inputs = {{"config_sha256", sha256_hex(effective.dump())}, {"dex_sha256", dex.data().content_sha256}};
+  with_tracked_run("dataset", params, inputs, [&](TrackedRun& run) { build_tracked(o, config, dex, run); });
+}
+
+void build_tracked(const BuildOptions& o, const ml::DatasetConfig& config, const dex::Dex& dex, TrackedRun& run) {
   int last_pct = -1;
   auto progress = [&](std::int64_t done, std::int64_t total) {
     if (o.quiet || total == 0) return;
@@ -80,6 +91,13 @@ void run_build(const BuildOptions& o) {
       "  exact odds %zu rows, Monte Carlo (n %lld) %zu rows\n  built in %.1f s\n",
       hash.c_str(), dir.string().c_str(), ds.rows.size(), per_split[0], per_split[1], per_split[2], ds.feature_count,
       exact, static_cast<long long>(config.mc_n), ds.rows.size() - exact, ds.build_seconds);
+  run.succeed({{"rows", ds.rows.size()},
+               {"rows_train", per_split[0]},
+               {"rows_validation", per_split[1]},
+               {"rows_test", per_split[2]},
+               {"exact_rows", exact},
+               {"build_seconds", ds.build_seconds}},
+              json::array({artifact_entry("dataset", fs::absolute(dir).string(), hash)}));
 }
 
 void run_check(const std::string& dataset_arg, const std::string& thresholds_path, bool json_output) {

@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   add_dataset_commands(app);
   add_model_commands(app);
   add_predict_commands(app);
+  add_registry_commands(app);
+  add_runs_commands(app);
+  add_pipeline_commands(app);
+  add_monitor_commands(app);
   spdlog::set_pattern("%v");
 
   try {

@@ -11,6 +11,8 @@
 
 #include "cli/command.h"
 #include "cli/ml_paths.h"
+#include "cli/run_tracking.h"
+#include "common/sha256.h"
 #include "common/version.h"
 #include "ml/bundle.h"
 #include "ml/dataset.h"
@@ -64,6 +66,9 @@ struct TrainOptions {
   std::optional<std::uint64_t> seed;
 };
 
+void train_tracked(const TrainOptions& o, const ml::ModelConfig& config, const fs::path& dataset_dir,
+                   const ml::Dataset& ds, std::chrono::steady_clock::time_point t_start, TrackedRun& run);
+
 void run_train(const TrainOptions& o) {
   const auto t_start = std::chrono::steady_clock::now();
   ml::ModelConfig config;
@@ -83,6 +88,18 @@ void run_train(const TrainOptions& o) {
   };
   log("model train: reading " + dataset_dir.string());
   const ml::Dataset ds = load_dataset(dataset_dir);
+  const json params = {{"config_file", o.config}, {"config", config.source}, {"seed", config.xgb.seed},
+                       {"soft_labels", o.soft},   {"tune", o.tune},          {"name", o.name}};
+  const json inputs = {{"dataset_sha256", ds.content_sha256}, {"config_sha256", sha256_hex(config.source.dump())}};
+  with_tracked_run("train", params, inputs,
+                   [&](TrackedRun& run) { train_tracked(o, config, dataset_dir, ds, t_start, run); });
+}
+
+void train_tracked(const TrainOptions& o, const ml::ModelConfig& config, const fs::path& dataset_dir,
+                   const ml::Dataset& ds, std::chrono::steady_clock::time_point t_start, TrackedRun& run) {
+  auto log = [&](const std::string& line) {
+    if (!o.quiet) std::fprintf(stderr, "%s\n", line.c_str());
+  };
   const double load_s = since(t_start);
   ml::TrainResult result = [&] {
     try {
@@ -115,6 +132,7 @@ void run_train(const TrainOptions& o) {
       {"seed", result.used.seed},
       {"code_version", std::string(kVersion) + "+" + kGitHash},
       {"trained_at", utc_now()},
+      {"run_id", run.id() ? json(*run.id()) : json(nullptr)},
       {"rows", {{"train", ml::select_rows(ds, ml::Split::Train).size()}, {"validation", valid.size()}}},
       {"timings", {{"load_dataset_s", load_s}, {"tune_s", result.tune_seconds}, {"train_s", result.train_seconds}}}};
   if (!result.trials.empty()) {
@@ -154,6 +172,15 @@ void run_train(const TrainOptions& o) {
                 v["metrics"]["log_loss"].get<double>(), v["expected_calibration_error"].get<double>(),
                 v["mean_abs_prob_error"].get<double>());
   }
+  json run_metrics = {{"rounds_run", result.summary.rounds_run},
+                      {"best_round", result.summary.best_round},
+                      {"train_seconds", result.train_seconds}};
+  if (metrics.contains("validation")) {
+    run_metrics["validation_accuracy"] = metrics["validation"]["metrics"]["accuracy"];
+    run_metrics["validation_log_loss"] = metrics["validation"]["metrics"]["log_loss"];
+    run_metrics["validation_ece"] = metrics["validation"]["expected_calibration_error"];
+  }
+  run.succeed(run_metrics, json::array({artifact_entry("bundle", fs::absolute(dir).string(), meta["model_sha256"])}));
 }
 
 struct EvalOptions {
@@ -171,6 +198,10 @@ void print_figures(const char* label, const json& f) {
               f["metrics"]["log_loss"].get<double>(), f["metrics"]["brier"].get<double>(),
               f["expected_calibration_error"].get<double>(), f["mean_abs_prob_error"].get<double>());
 }
+
+void evaluate_tracked(const EvalOptions& o, const fs::path& dir, const ml::Predictor& predictor, json meta,
+                      const fs::path& dataset_dir, const ml::Dataset& ds, ml::Split split,
+                      const std::optional<ml::GateConfig>& gates, TrackedRun& run);
 
 void run_evaluate(const EvalOptions& o) {
   const fs::path dir = resolve_model_dir(o.model);
@@ -197,9 +228,20 @@ void run_evaluate(const EvalOptions& o) {
     dataset_arg = meta["lineage"]["dataset_dir"].get<std::string>();
   const fs::path dataset_dir = resolve_dataset_dir(dataset_arg);
   const ml::Dataset ds = load_dataset(dataset_dir);
+  json inputs = {{"model_sha256", meta.value("model_sha256", "")}, {"dataset_sha256", ds.content_sha256}};
+  if (!o.no_gates) inputs["gates_sha256"] = sha256_file_hex(o.gates);
+  const json params = {{"model", dir.string()}, {"split", o.split}, {"gates", o.no_gates ? "" : o.gates}};
+  with_tracked_run("evaluate", params, inputs, [&](TrackedRun& run) {
+    evaluate_tracked(o, dir, predictor, meta, dataset_dir, ds, *split, gates, run);
+  });
+}
+
+void evaluate_tracked(const EvalOptions& o, const fs::path& dir, const ml::Predictor& predictor, json meta,
+                      const fs::path& dataset_dir, const ml::Dataset& ds, ml::Split split,
+                      const std::optional<ml::GateConfig>& gates, TrackedRun& run) {
   json report;
   try {
-    report = ml::evaluate_model(ds, predictor, *split);
+    report = ml::evaluate_model(ds, predictor, split);
   } catch (const std::invalid_argument& e) {
     throw CommandError(kInvalidData, e.what());
   }
@@ -249,7 +291,18 @@ void run_evaluate(const EvalOptions& o) {
       std::printf("  candidate: %s\n", passed ? "yes" : "no");
     }
   }
-  if (!passed) throw CommandError(kInvalidData, "quality gates failed: the model is not a candidate");
+  json run_metrics = report["test"]["metrics"];
+  run_metrics["expected_calibration_error"] = report["test"]["expected_calibration_error"];
+  run_metrics["gap_to_bayes_ceiling"] = report["test"]["gap_to_bayes_ceiling"];
+  run_metrics["rows"] = report["rows"];
+  if (gates) run_metrics["gates_passed"] = passed;
+  const json artifacts = json::array({artifact_entry("evaluation", fs::absolute(out_dir / "evaluation.json").string(),
+                                                     sha256_file_hex(out_dir / "evaluation.json"))});
+  if (!passed) {
+    run.fail("quality gates failed: the model is not a candidate");
+    throw CommandError(kInvalidData, "quality gates failed: the model is not a candidate");
+  }
+  run.succeed(run_metrics, artifacts);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// `pdex predict`: the model's answer offline, with the fields of the API's /api/v1/predict/battle
-// response (DESIGN §3).
+// `pdex predict`: the model's answer offline; --json prints exactly the body of the API's
+// POST /api/v1/predict/battle response (DESIGN §3), built by the same serializer.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -16,6 +16,7 @@
 #include "cli/ml_paths.h"
 #include "ml/move_scoring.h"
 #include "ml/predictor.h"
+#include "service/prediction_response.h"
 
 namespace pdex::cli {
 namespace {
@@ -103,39 +104,23 @@ void run_predict(const PredictOptions& o) {
   }();
   const double p1 = predictor.predict(dex, config);
   const int winner = p1 >= 0.5 ? 1 : 2;
-  json moves[2];
-  for (int i = 0; i < 2; ++i) {
-    moves[i] = json::array();
-    for (const dex::Move* m : config.side[i].moves) moves[i].push_back({{"id", m->id}, {"name", m->name}});
-  }
-  const json out = {{"winner", winner},
-                    {"winner_name", config.side[winner - 1].species->name},
-                    {"confidence", winner == 1 ? p1 : 1 - p1},
-                    {"pokemon_1_win_probability", p1},
-                    {"pokemon_2_win_probability", 1 - p1},
-                    {"model_version", predictor.version()},
-                    {"prediction_id", random_id()},
-                    {"pokemon_1_id", config.side[0].species->id},
-                    {"pokemon_2_id", config.side[1].species->id},
-                    {"pokemon_1_name", config.side[0].species->name},
-                    {"pokemon_2_name", config.side[1].species->name},
-                    {"level_1", config.side[0].spread.level},
-                    {"level_2", config.side[1].spread.level},
-                    {"pokemon_1_moves", moves[0]},
-                    {"pokemon_2_moves", moves[1]},
-                    {"moves_defaulted", {move_keys[0].empty(), move_keys[1].empty()}}};
+  // The API's response shape, from the serializer the handler uses (service/prediction_response.h).
+  service::BattleRequest request;
+  request.config = config;
+  for (int i = 0; i < 2; ++i) request.moves_given[i] = !move_keys[i].empty();
+  const nlohmann::ordered_json out = service::battle_prediction_json(request, p1, predictor.version(), random_id());
   if (o.json_output) {
     std::cout << out.dump() << "\n";
     return;
   }
-  auto move_list = [](const json& ms) {
+  auto move_list = [&out](const char* side) {
     std::string s;
-    for (const json& m : ms) s += (s.empty() ? "" : ", ") + m["name"].get<std::string>();
+    for (const auto& m : out[side]["moves"]) s += (s.empty() ? "" : ", ") + m["name"].get<std::string>();
     return s;
   };
   std::printf("%s (L%d: %s) vs %s (L%d: %s)\nwinner: %s (side %d), confidence %.3f\np1 %.4f  p2 %.4f  model %s\n",
-              config.side[0].species->name.c_str(), config.side[0].spread.level, move_list(moves[0]).c_str(),
-              config.side[1].species->name.c_str(), config.side[1].spread.level, move_list(moves[1]).c_str(),
+              config.side[0].species->name.c_str(), config.side[0].spread.level, move_list("pokemon_1").c_str(),
+              config.side[1].species->name.c_str(), config.side[1].spread.level, move_list("pokemon_2").c_str(),
               config.side[winner - 1].species->name.c_str(), winner, winner == 1 ? p1 : 1 - p1, p1, 1 - p1,
               predictor.version().c_str());
 }

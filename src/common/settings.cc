@@ -52,6 +52,9 @@ Settings Settings::from_environment() {
   s.idle_timeout_ms = static_cast<int>(env_int("PDEX_IDLE_TIMEOUT_MS", s.idle_timeout_ms, 100, 3600000));
   s.cors_origins = env_or("PDEX_CORS_ORIGINS", "");
   s.model_path = env_or("PDEX_MODEL", "");
+  s.web_root = env_or("PDEX_WEB_ROOT", s.web_root.string());
+  s.worker_threads = static_cast<int>(env_int("PDEX_WORKER_THREADS", s.worker_threads, 0, 256));
+  s.worker_queue = static_cast<std::size_t>(env_int("PDEX_WORKER_QUEUE", 4096, 1, 1000000));
   return s;
 }
 
@@ -68,14 +71,19 @@ std::map<std::string, std::string> Settings::describe() const {
           {"PDEX_HEADER_TIMEOUT_MS", std::to_string(header_timeout_ms)},
           {"PDEX_IDLE_TIMEOUT_MS", std::to_string(idle_timeout_ms)},
           {"PDEX_CORS_ORIGINS", cors_origins},
-          {"PDEX_MODEL", model_path.string()}};
+          {"PDEX_MODEL", model_path.string()},
+          {"PDEX_WEB_ROOT", web_root.string()},
+          {"PDEX_WORKER_THREADS", std::to_string(worker_threads)},
+          {"PDEX_WORKER_QUEUE", std::to_string(worker_queue)}};
 }
 
 std::string mask_url_password(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;
-  const auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
+  // The last '@': a password with an unescaped '@' (or a URL that repeats its credentials) must not show a
+  // part of the password after the first one (found by fuzz_config).
+  const auto at = url.rfind('@');
+  if (at == std::string::npos || at < scheme + 3) return url;
   const auto colon = url.find(':', scheme + 3);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);

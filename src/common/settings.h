@@ -26,6 +26,12 @@ struct Settings {
   std::string cors_origins;              // PDEX_CORS_ORIGINS: comma-separated allowed origins (empty: CORS off)
   std::filesystem::path model_path;      // PDEX_MODEL: model bundle to serve (empty: none, /ready is 503)
 
+  // PDEX_WEB_ROOT: the web app's files; a relative path is tried from the working directory, then from the
+  // binary's install/repository directory.
+  std::filesystem::path web_root = "web/dist";
+  int worker_threads = 0;           // PDEX_WORKER_THREADS: 0..256 handler threads (0: one per core)
+  std::size_t worker_queue = 4096;  // PDEX_WORKER_QUEUE: 1..1000000 requests waiting for a worker; more get 503
+
   // Reads the environment. Throws std::invalid_argument naming the variable if a value is malformed.
   static Settings from_environment();
   // Key -> value for printing at start, secrets (passwords in URLs) masked.

@@ -11,6 +11,9 @@ TEST(Settings, MasksPasswordsInUrls) {
   EXPECT_EQ(mask_url_password("postgresql://u:secret@127.0.0.1:5432/db"), "postgresql://u:***@127.0.0.1:5432/db");
   EXPECT_EQ(mask_url_password("postgresql://u@127.0.0.1/db"), "postgresql://u@127.0.0.1/db");
   EXPECT_EQ(mask_url_password("sqlite://var/pdex.sqlite"), "sqlite://var/pdex.sqlite");
+  // Found by fuzz_config: everything up to the last '@' is masked, so no part of the password shows.
+  EXPECT_EQ(mask_url_password("postgresql://u:p@ss@127.0.0.1/db"), "postgresql://u:***@127.0.0.1/db");
+  EXPECT_EQ(mask_url_password("postgresql://u:secret@hel://u:secret@host/db"), "postgresql://u:***@host/db");
 }
 
 TEST(Settings, DefaultsFollowDataDir) {

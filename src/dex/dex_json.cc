@@ -258,6 +258,9 @@ class Importer {
       // Drop nlohmann's "[json.exception.parse_error.101] " prefix; the rest says line, column and why.
       if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
       throw DataError(label_ + ": malformed JSON at byte " + std::to_string(e.byte) + ": " + what);
+    } catch (const json::exception& e) {
+      // out_of_range: a number too large for a double (1e400); found by review after fuzz_model_bundle's finding.
+      throw DataError(label_ + ": malformed JSON: " + e.what());
     }
     const Where top(label_, "document");
     if (!doc.is_object()) top.fail("(root)", "expected a JSON object, got " + kind(doc));

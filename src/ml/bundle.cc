@@ -105,7 +105,7 @@ json read_bundle_meta(const fs::path& dir) {
   json meta;
   try {
     meta = json::parse(ss.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number that overflows a double
     throw BundleError(path.string() + ": malformed JSON (truncated?): " + e.what());
   }
   for (const std::string& field : required_bundle_fields()) {
@@ -133,7 +133,14 @@ json read_bundle_meta(const fs::path& dir) {
     throw BundleError(path.string() + ": feature_spec.names do not match the code's feature order");
   }
   if (!meta["model_file"].is_string()) throw BundleError(path.string() + ": model_file: expected a string");
-  const fs::path model_path = dir / meta["model_file"].get<std::string>();
+  // A plain file name inside the bundle: "../x" or "/etc/x" would make the loader read outside its directory.
+  const std::string model_file = meta["model_file"].get<std::string>();
+  if (model_file.empty() || model_file == "." || model_file == ".." ||
+      model_file.find_first_of(std::string("/\\\0", 3)) != std::string::npos) {
+    throw BundleError(path.string() + ": model_file: must be a file name inside the bundle directory, got " +
+                      meta["model_file"].dump());
+  }
+  const fs::path model_path = dir / model_file;
   std::string actual;
   try {
     actual = sha256_file_hex(model_path);

@@ -83,7 +83,7 @@ TreeEvaluator TreeEvaluator::from_json(std::string_view model_json, std::string_
   json doc;
   try {
     doc = json::parse(model_json);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number that overflows a double
     fail(source, std::string("not valid JSON (truncated or corrupt?): ") + e.what());
   }
   const json& learner = member(doc, "learner", source, "document");

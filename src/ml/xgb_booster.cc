@@ -154,7 +154,7 @@ void validate_model_json(std::string_view json, std::string_view source) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a numeric overflow
     throw XgbError("model " + std::string(source) + " is not valid JSON (truncated or corrupt?): " + e.what());
   }
   const auto fail = [&](const std::string& why) { throw XgbError("model " + std::string(source) + ": " + why); };

@@ -39,6 +39,7 @@ ordered_json species_summary(const dex::Species& s) {
   return ordered_json{{"id", s.id},
                       {"showdown_id", s.showdown_id},
                       {"name", s.name},
+                      {"name_fr", optional_json(s.name_fr)},
                       {"types", typing_names(s.types)},
                       {"base_stats", stat_object(s.base_stats)},
                       {"is_mega", s.is_mega},
@@ -49,7 +50,6 @@ ordered_json species_summary(const dex::Species& s) {
 
 ordered_json species_detail(const dex::Dex& dex, const dex::Species& s, int level) {
   ordered_json out = species_summary(s);
-  out["name_fr"] = optional_json(s.name_fr);
   out["num"] = s.num;
   out["base_species"] = species_ref(dex, s.base_species);
   out["weight_hg"] = s.weight_hg;

@@ -1,10 +1,12 @@
-// POST /api/v1/predict/battle and GET /api/v1/model: answered by the model in ServiceState::models
-// (model_provider.h); 503 "model not loaded" while there is none. The body is validated first, so a client
-// learns about its own mistakes (4xx) whether or not a model is loaded.
+// POST /api/v1/predict/battle, /api/v1/predict/best-move and GET /api/v1/model: answered by the model in
+// ServiceState::models (model_provider.h); 503 "model not loaded" while there is none. The body is validated first, so
+// a client learns about its own mistakes (4xx) whether or not a model is loaded.
 #include "service/api_server.h"
 #include "service/battle_request.h"
+#include "service/best_move.h"
 #include "service/handler_support.h"
 #include "service/prediction_log.h"
+#include "service/prediction_response.h"
 #include "service/standard_middleware.h"
 
 namespace pdex::service {
@@ -41,19 +43,45 @@ Response predict_battle(ServiceState& state, const Request& req, RequestContext&
   const std::string prediction_id = generate_request_id();
   ctx.log_fields["model_version"] = model->version();
   ctx.log_fields["prediction_id"] = prediction_id;
-  ordered_json out = {{"winner", winner},
-                      {"winner_name", battle_req.config.side[winner - 1].species->name},
-                      {"confidence", winner == 1 ? p1 : 1 - p1},
-                      {"pokemon_1_win_probability", p1},
-                      {"pokemon_2_win_probability", 1 - p1},
-                      {"model_version", model->version()},
-                      {"prediction_id", prediction_id},
-                      {"pokemon_1", battle_side_json(battle_req, 0)},
-                      {"pokemon_2", battle_side_json(battle_req, 1)}};
+  const ordered_json out = battle_prediction_json(battle_req, p1, model->version(), prediction_id);
+  if (state.monitor) state.monitor->record_prediction(*model, features, p1, winner);
   if (state.prediction_log) {
     // Off the request path: a bounded queue drained by a background writer (prediction_log.h).
     state.prediction_log->enqueue(
         make_prediction_record(ctx, prediction_id, std::get<nlohmann::json>(body), out, model->version(), features));
+  }
+  return json_response(out);
+}
+
+// POST /api/v1/predict/best-move (best_move.h).
+Response predict_best_move(ServiceState& state, const Request& req, RequestContext& ctx) {
+  auto body = parse_json_object_body(req);
+  if (auto* p = std::get_if<Problem>(&body)) return problem_for(ctx, std::move(*p));
+  ObjectReader r(std::get<nlohmann::json>(body));
+  auto parsed = read_best_move_request(*state.dex, r);
+  if (auto* p = std::get_if<Problem>(&parsed)) return problem_for(ctx, std::move(*p));
+  const BestMoveRequest& request = std::get<BestMoveRequest>(parsed);
+
+  const auto model = state.models.current();  // one model for every candidate, whatever swaps meanwhile
+  if (!model) return model_not_loaded(ctx);
+  BestMoveResult result;
+  try {
+    result = rank_moves(*state.dex, *model, request);
+  } catch (const std::invalid_argument& e) {
+    return problem_for(ctx, validation_problem({{"(battle)", e.what()}}));
+  }
+  const std::string prediction_id = generate_request_id();
+  ctx.log_fields["model_version"] = model->version();
+  ctx.log_fields["prediction_id"] = prediction_id;
+  ordered_json out = best_move_json(request, result);
+  out["model_version"] = model->version();
+  out["prediction_id"] = prediction_id;
+  // Monitoring sees the recommended move's battle (A as side 1), like a /predict/battle answer.
+  const double best_p = result.rankings.front().win_probability;
+  if (state.monitor) state.monitor->record_prediction(*model, result.best_features, best_p, best_p >= 0.5 ? 1 : 2);
+  if (state.prediction_log) {
+    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::get<nlohmann::json>(body), out,
+                                                         model->version(), result.best_features));
   }
   return json_response(out);
 }
@@ -63,6 +91,8 @@ Response predict_battle(ServiceState& state, const Request& req, RequestContext&
 void register_predict_routes(Router& router, ServiceState& state) {
   router.add(http::verb::post, "/api/v1/predict/battle", "predict",
              [&state](const Request& req, RequestContext& ctx) { return predict_battle(state, req, ctx); });
+  router.add(http::verb::post, "/api/v1/predict/best-move", "predict",
+             [&state](const Request& req, RequestContext& ctx) { return predict_best_move(state, req, ctx); });
   router.add(http::verb::get, "/api/v1/model", "read", [&state](const Request&, RequestContext& ctx) {
     const auto model = state.models.current();
     if (!model) return model_not_loaded(ctx);

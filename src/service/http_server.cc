@@ -60,15 +60,19 @@ struct HttpServer::State {
 namespace {
 
 // Calls the handler; an exception escaping it (a bug) becomes a bare 500 rather than a dead I/O thread.
+Response internal_error() {
+  Response r{http::status::internal_server_error, 11};
+  r.set(http::field::content_type, "application/problem+json");
+  r.body() = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+  return r;
+}
+
 template <typename F>
 Response guarded(F&& f) {
   try {
     return f();
   } catch (...) {
-    Response r{http::status::internal_server_error, 11};
-    r.set(http::field::content_type, "application/problem+json");
-    r.body() = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
-    return r;
+    return internal_error();
   }
 }
 
@@ -184,8 +188,21 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
     const bool keep_alive = request.keep_alive();
     head_ = request.method() == http::verb::head;
-    response_ = guarded([&] { return state_->handler.handle(request, peer_); });
-    send(keep_alive && !state_->stopping.load(), /*linger=*/false);
+    // The answer may come from another thread (a worker): resume on this connection's strand. The session stays
+    // busy (and alive: the callback holds it) until then, so a graceful stop waits for it.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto respond = [self = shared_from_this(), keep_alive, answered](Response res) {
+      if (answered->exchange(true)) return;
+      net::dispatch(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+        self->response_ = std::move(res);
+        self->send(keep_alive && !self->state_->stopping.load(), /*linger=*/false);
+      });
+    };
+    try {
+      state_->handler.handle_async(std::move(request), peer_, respond);
+    } catch (...) {
+      respond(internal_error());
+    }
   }
 
   void reject(int status, const std::string& detail) {

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -52,6 +53,12 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   // A complete request. The server sets keep-alive and Content-Length on the returned response.
   virtual Response handle(Request& request, const PeerInfo& peer) = 0;
+  // What the server calls for a complete request. `respond` must be called exactly once, from any thread (the
+  // server resumes the connection on its strand, so pipelined requests are still answered in order: the next
+  // request of a connection is read only after this one's answer is written). The default answers inline with
+  // handle(); an override may hand the work to other threads (service/worker_pool.h). Must not throw.
+  using Respond = std::function<void(Response)>;
+  virtual void handle_async(Request request, const PeerInfo& peer, Respond respond) { respond(handle(request, peer)); }
   // A request that cannot be served: 400 (unparsable), 413 (body too large), 431 (headers too large),
   // 503 (too many connections). `partial` holds what was parsed of the request line and headers (possibly
   // nothing). The connection is closed after the answer.

@@ -60,6 +60,12 @@ double MlServedModel::predict_p1_win_with_features(const dex::Dex& dex, const ba
   return predictor_.predict_features(features);
 }
 
+const nlohmann::json* MlServedModel::drift_reference() const {
+  const nlohmann::json& meta = predictor_.meta();
+  const auto it = meta.find("reference");
+  return it == meta.end() ? nullptr : &*it;
+}
+
 std::shared_ptr<const ServedModel> load_ml_served_model(const std::filesystem::path& dir, const dex::Dex&) {
   const std::string where = "model bundle " + dir.string() + ": ";
   std::error_code ec;

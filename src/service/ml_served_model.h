@@ -31,6 +31,8 @@ class MlServedModel : public ServedModel {
   // Fills `features` with the feature vector of the battle as seen from side 1 (feature-spec order).
   double predict_p1_win_with_features(const dex::Dex& dex, const battle::BattleConfig& config,
                                       std::vector<float>& features) const override;
+  // bundle.json's `reference`, nullptr when the bundle has none.
+  const nlohmann::json* drift_reference() const override;
 
   const ml::Predictor& predictor() const { return predictor_; }
 

@@ -140,5 +140,23 @@ TEST(MlServedModel, BadBundlePathsGiveClearErrors) {
   fs::remove_all(broken);
 }
 
+// bundle.json names its model file; a path out of the bundle directory is refused even when the file it
+// points to has the recorded sha256 (a bundle must not make the server read elsewhere).
+TEST(MlServedModel, ModelFileOutsideTheBundleIsRefused) {
+  install_ml_model_loader();
+  const fs::path parent = temp_dir("escape");
+  const fs::path bundle = parent / "bundle";
+  fs::copy(tiny_bundle(), bundle, fs::copy_options::recursive);
+  fs::copy_file(bundle / "model.json", parent / "outside.json");
+  for (const std::string& name : {std::string("../outside.json"), (parent / "outside.json").string()}) {
+    std::ifstream in(bundle / "bundle.json");
+    json meta = json::parse(in);
+    meta["model_file"] = name;
+    std::ofstream(bundle / "bundle.json", std::ios::trunc) << meta.dump(2);
+    expect_load_error(bundle, "model_file");
+  }
+  fs::remove_all(parent);
+}
+
 }  // namespace
 }  // namespace pdex::service::testing

@@ -38,6 +38,9 @@ class ServedModel {
     features.clear();
     return predict_p1_win(dex, config);
   }
+  // The bundle's `reference` object (docs/model-bundle.md: per-feature quantile bins, a sample of rows, the
+  // prediction distribution) that drift monitoring compares recent predictions with; nullptr: none.
+  virtual const nlohmann::json* drift_reference() const { return nullptr; }
 };
 
 class ModelProvider {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "service/problem.h"
+#include "service/router.h"
 
 namespace pdex::service {
 
@@ -63,6 +64,9 @@ RateLimitMiddleware::RateLimitMiddleware(std::shared_ptr<RateLimiter> per_key, s
 
 Response RateLimitMiddleware::handle(const Request& req, RequestContext& ctx, const Next& next) {
   if (ctx.rejected) return next();
+  // The web app's files are not limited, with or without a session: a Pokédex page loads hundreds of sprites.
+  const std::string route = ctx.route != nullptr ? ctx.route->pattern : "";
+  if (route == "static" || route == "/" || route == "/docs" || route == "/redoc") return next();
   RateLimiter* limiter = nullptr;
   std::string bucket, kind;
   if (ctx.principal.authenticated) {

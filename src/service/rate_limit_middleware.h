@@ -2,8 +2,9 @@
 //
 // Callers: an authenticated principal by its key id (API key id, or "session:<id>" for a web session:
 // rate-limited like any key), everyone else by client IP address ("ip:<address>", its own, usually looser
-// limits) except the probe routes /health, /ready and /metrics, which are never limited. Behind a reverse
-// proxy every anonymous client shares the proxy's address: the proxy should limit them itself.
+// limits) except the probe routes /health, /ready and /metrics, which are never limited. The web app's files (/,
+// /docs, /redoc and the static fallback: static_files.h) are never limited for anyone. Behind a reverse proxy every
+// anonymous client shares the proxy's address: the proxy should limit them itself.
 //
 // Memory is bounded: buckets live in 32 mutex-protected shards holding at most max_buckets in all; a bucket
 // that has been idle long enough to refill completely is indistinguishable from a new one and is evicted

@@ -33,7 +33,7 @@ int hex_value(char c) {
 
 }  // namespace
 
-void Router::add(http::verb method, std::string pattern, std::string scope, RouteHandler handler) {
+void Router::add(http::verb method, std::string pattern, std::string scope, RouteHandler handler, Execution execution) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route template '" + pattern + "': must start with /");
   }
@@ -41,6 +41,7 @@ void Router::add(http::verb method, std::string pattern, std::string scope, Rout
   route.method = method;
   route.scope = std::move(scope);
   route.handler = std::move(handler);
+  route.execution = execution;
   if (pattern != "/") {
     for (std::string_view seg : split_path(pattern)) {
       if (seg.empty()) throw std::invalid_argument("route template '" + pattern + "': empty segment");

@@ -18,6 +18,11 @@ namespace pdex::service {
 
 using RouteHandler = std::function<Response(const Request&, RequestContext&)>;
 
+// Where a route's handler runs. Worker (the default): on the server's worker pool (worker_pool.h), for
+// anything that may take more than a few tens of microseconds (models, simulation, database, files). Inline:
+// on the I/O thread that read the request, for answers that are only a few microseconds (GET /health).
+enum class Execution { Worker, Inline };
+
 struct Route {
   http::verb method = http::verb::get;
   std::string pattern;  // "/api/v1/pokemon/{id}"
@@ -25,6 +30,7 @@ struct Route {
   // "admin". The authentication middleware enforces it; the router only records it.
   std::string scope = "public";
   RouteHandler handler;
+  Execution execution = Execution::Worker;
   std::vector<std::string> segments;  // split pattern
 };
 
@@ -40,7 +46,8 @@ class Router {
  public:
   // Throws std::invalid_argument for a malformed template ("must start with /", "empty segment", "bad
   // parameter") or a duplicate (method, template).
-  void add(http::verb method, std::string pattern, std::string scope, RouteHandler handler);
+  void add(http::verb method, std::string pattern, std::string scope, RouteHandler handler,
+           Execution execution = Execution::Worker);
   // `path` is the raw (still percent-encoded) path without query.
   RouteMatch match(http::verb method, std::string_view path) const;
   // In registration order.

@@ -48,6 +48,7 @@ class SecureServer {
     state_->database_check = [] { return std::optional<std::string>(); };
     state_->dex = test_dex();
     state_->dex_source = "file data/lgpe-dex.json";
+    state_->config.web_root = fixture_web_root();
     api_ = std::make_unique<ApiServer>(state_, nullptr);
     if (!deps.prediction_log_options) {
       PredictionLogOptions lo;
@@ -113,7 +114,7 @@ TEST(SecurityHttp, PublicRoutesNeedNoKey) {
   EXPECT_EQ(get(s.port(), "/health").status, 200);
   EXPECT_EQ(get(s.port(), "/openapi.json").status, 200);
   EXPECT_EQ(get(s.port(), "/metrics").status, 200);
-  EXPECT_EQ(get(s.port(), "/no/such/route").status, 404);
+  EXPECT_EQ(get(s.port(), "/api/no/such/route").status, 404);  // outside /api: the web app
   // A bad key on a public route is ignored, not refused.
   EXPECT_EQ(with_key(s.port(), http::verb::get, "/health", "garbage").status, 200);
 }
@@ -276,6 +277,20 @@ TEST(SecurityHttp, AnonymousRateLimitPerAddressSparesProbes) {
   expect_problem(r, 429, "client address");
   EXPECT_EQ(r.header("retry-after"), "2");
   for (int i = 0; i < 10; ++i) EXPECT_EQ(get(s.port(), "/health").status, 200) << "probes are never limited";
+}
+
+TEST(SecurityHttp, WebAppFilesAreNeitherAuthenticatedNorRateLimited) {
+  auto o = test_options();
+  o.anon_rate_limit_rps = 0.5;
+  o.anon_rate_limit_burst = 2;
+  SecureServer s(o);
+  for (int i = 0; i < 10; ++i) {
+    for (const char* path : {"/", "/assets/app-3f2a.js", "/pokedex/25", "/docs", "/redoc"}) {
+      EXPECT_EQ(get(s.port(), path).status, 200) << path << " #" << i;
+    }
+  }
+  // The API still is.
+  EXPECT_EQ(get(s.port(), "/api/v1/types").status, 401);
 }
 
 TEST(SecurityHttp, PredictionsAreLoggedAndDrainedOnStop) {

@@ -90,7 +90,7 @@ TEST_F(HttpTest, ReadyFollowsModelAndDatabase) {
 
 TEST_F(HttpTest, MetricsCountRequestsByRouteTemplate) {
   get(port(), "/api/v1/pokemon/25");
-  get(port(), "/no/such/path");
+  get(port(), "/api/no/such/path");
   const auto r = get(port(), "/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -354,6 +354,171 @@ TEST_F(HttpTest, PredictNeedsAModel) {
   server_->state().models.set(nullptr);
 }
 
+// A model whose answer depends on the moves it is given: side 1 wins most with the move of the highest id.
+class MoveIdModel : public ServedModel {
+ public:
+  std::string version() const override { return "move-id-1"; }
+  nlohmann::json card() const override { return {{"version", version()}}; }
+  double predict_p1_win(const dex::Dex&, const battle::BattleConfig& config) const override {
+    return std::min(0.99, config.side[0].moves.front()->id / 1000.0);
+  }
+};
+
+TEST_F(HttpTest, PredictBestMove) {
+  const std::string body = R"({"pokemon_a_id":25,"pokemon_b_id":"squirtle","available_moves":[85,"quickattack"]})";
+  server_->state().models.set(nullptr);
+  expect_problem(post(port(), "/api/v1/predict/best-move", body), 503);
+
+  server_->state().models.set(std::make_shared<MoveIdModel>());
+  auto r = post(port(), "/api/v1/predict/best-move", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.json();
+  // Thunderbolt (85) beats Quick Attack (98)? No: the model prefers the higher id, so Quick Attack comes first.
+  ASSERT_EQ(j["move_rankings"].size(), 2u);
+  EXPECT_EQ(j["recommended_move"], "Quick Attack");
+  EXPECT_EQ(j["recommended_move_id"], 98);
+  EXPECT_DOUBLE_EQ(j["win_probability"].get<double>(), 0.098);
+  EXPECT_EQ(j["predicted_winner"], "B");
+  EXPECT_EQ(j["model_version"], "move-id-1");
+  EXPECT_FALSE(j["prediction_id"].get<std::string>().empty());
+  const json& tb = j["move_rankings"][1];
+  EXPECT_EQ(tb["move"], "Thunderbolt");
+  EXPECT_EQ(tb["move_id"], 85);
+  EXPECT_EQ(tb["type"], "Electric");
+  EXPECT_EQ(tb["category"], "Special");
+  EXPECT_EQ(tb["power"], 90);
+  EXPECT_EQ(tb["stab"], true);
+  EXPECT_DOUBLE_EQ(tb["type_multiplier"].get<double>(), 2.0);  // Electric vs Water
+  EXPECT_EQ(tb["priority"], 0);
+  EXPECT_EQ(tb["rank"], 2);
+  EXPECT_EQ(j["move_rankings"][0]["priority"], 1);
+  EXPECT_EQ(j["move_rankings"][0]["stab"], false);
+  EXPECT_EQ(j["pokemon_b"]["moves_chosen_by"], "server");
+  EXPECT_EQ(j["pokemon_b"]["moves"].size(), 1u);
+  EXPECT_EQ(j["pokemon_a"]["level"], 50);
+
+  // Absent available_moves: every usable, engine-supported move of A, best first.
+  r = post(port(), "/api/v1/predict/best-move",
+           R"({"pokemon_a_id":"pikachu","pokemon_b_id":7,"available_moves_b":["tackle"],"level_a":30,"level_b":70})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  j = r.json();
+  EXPECT_GT(j["move_rankings"].size(), 5u);
+  EXPECT_EQ(j["pokemon_a"]["candidates_chosen_by"], "server");
+  EXPECT_EQ(j["pokemon_a"]["level"], 30);
+  EXPECT_EQ(j["pokemon_b"]["level"], 70);
+  EXPECT_EQ(j["pokemon_b"]["moves"][0]["name"], "Tackle");
+  for (std::size_t i = 1; i < j["move_rankings"].size(); ++i) {
+    EXPECT_GE(j["move_rankings"][i - 1]["win_probability"].get<double>(),
+              j["move_rankings"][i]["win_probability"].get<double>());
+  }
+  EXPECT_EQ(j["recommended_move"], j["move_rankings"][0]["move"]);
+
+  const std::string url = "/api/v1/predict/best-move";
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25})"), 422, "pokemon_b_id");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":"agumon"})"), 404, "pokemon_b_id");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":["thunderbolt","nope"]})"),
+                 404, "available_moves[1]");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":["flamethrower"]})"), 422,
+                 "available_moves[0]");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":[85,"thunderbolt"]})"), 422,
+                 "available_moves[1]");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":[]})"), 422,
+                 "available_moves");
+  expect_problem(
+      post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves_b":["tackle","a","b","c","d"]})"), 422,
+      "available_moves_b");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves_b":["thunderbolt"]})"), 422,
+                 "available_moves_b[0]");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"level_a":0})"), 422, "level_a");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7,"level":50})"), 422, "level");
+  expect_problem(post(port(), url, R"({"pokemon_a_id":25,"pokemon_b_id":7)"), 400);
+  server_->state().models.set(nullptr);
+}
+
+TEST(StaticFiles, ServesTheWebRoot) {
+  TestServer server([](ServiceConfig& c) { c.web_root = fixture_web_root(); });
+  const unsigned short port = server.port();
+  auto r = get(port, "/");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("PredictionDex"), std::string::npos);
+  EXPECT_EQ(r.header("cache-control"), "no-cache");
+  EXPECT_EQ(r.header("content-security-policy"), SecurityHeadersMiddleware::kContentSecurityPolicy);
+  EXPECT_EQ(r.header("x-frame-options"), "DENY");
+
+  r = get(port, "/assets/app-3f2a.js");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(r.header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(r.body, "console.log('app');");
+  r = get(port, "/assets/style-9c1d.css");
+  EXPECT_EQ(r.header("content-type"), "text/css; charset=utf-8");
+  r = get(port, "/favicon.svg");
+  EXPECT_EQ(r.header("content-type"), "image/svg+xml");
+  EXPECT_EQ(r.header("cache-control"), "public, max-age=3600");
+
+  // Client-side routes of the single-page app load index.html; missing files and assets are 404.
+  for (const char* route : {"/pokedex", "/pokedex/25", "/battle/pikachu-vs-charizard"}) {
+    r = get(port, route);
+    EXPECT_EQ(r.status, 200) << route;
+    EXPECT_NE(r.body.find("PredictionDex"), std::string::npos) << route;
+  }
+  expect_problem(get(port, "/assets/missing-1234.js"), 404);
+  expect_problem(get(port, "/missing.png"), 404);
+  // Unknown API paths stay problem+json.
+  expect_problem(get(port, "/api/v1/nothing"), 404);
+  expect_problem(get(port, "/api"), 404);
+  // Traversal and dotfiles are refused.
+  for (const char* bad :
+       {"/../etc/passwd", "/assets/../../etc/passwd", "/%2e%2e/etc/passwd", "/assets/%2e%2e/index.html", "/.git/config",
+        "/assets%2f..%2f..%2fetc%2fpasswd", "/a%00b", "/a%5c..%5cetc"}) {
+    Client c(port);
+    c.write_raw(std::string("GET ") + bad + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto res = c.read();
+    ASSERT_TRUE(res) << bad;
+    EXPECT_TRUE(res->status == 404 || res->status == 400) << bad << " -> " << res->status;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << bad;
+  }
+  // A link out of the root is not followed.
+  std::error_code ec;
+  std::filesystem::create_symlink("/etc/hostname", fixture_web_root() / "link.txt", ec);
+  if (!ec) expect_problem(get(port, "/link.txt"), 404);
+
+  // HEAD: the headers of GET, no body.
+  Client c(port);
+  const auto head = c.request(http::verb::head, "/assets/app-3f2a.js");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-length"), "19");
+  EXPECT_TRUE(head->body.empty());
+  // POST to a static path is not a route.
+  expect_problem(post(port, "/pokedex", "{}"), 404);
+
+  // Swagger UI and ReDoc, with their own CSP (inline styles, blob: workers) and nothing from other origins.
+  for (const char* page : {"/docs", "/docs/", "/redoc"}) {
+    r = get(port, page);
+    ASSERT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+    const std::string csp = r.header("content-security-policy");
+    EXPECT_NE(csp.find("style-src 'self' 'unsafe-inline'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("worker-src 'self' blob:"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("http"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << csp;
+  }
+  EXPECT_NE(get(port, "/docs").body.find("Swagger UI"), std::string::npos);
+  EXPECT_NE(get(port, "/redoc").body.find("ReDoc"), std::string::npos);
+  EXPECT_EQ(get(port, "/docs/init.js").header("content-type"), "text/javascript; charset=utf-8");
+}
+
+TEST(StaticFiles, WithoutAWebRootPagesAre404Problems) {
+  TestServer server;  // web root missing
+  expect_problem(get(server.port(), "/"), 404);
+  expect_problem(get(server.port(), "/docs"), 404);
+  expect_problem(get(server.port(), "/pokedex"), 404);
+  EXPECT_EQ(get(server.port(), "/health").status, 200);
+}
+
 TEST_F(HttpTest, UnknownRouteAndMethod) {
   expect_problem(get(port(), "/api/v2/pokemon"), 404);
   expect_problem(get(port(), "/api/v1/pokemon/25/extra"), 404);
@@ -533,6 +698,77 @@ TEST(HttpServerStop, FinishesInFlightClosesIdleAndReturns) {
   beast::error_code ec;
   s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()), ec);
   EXPECT_TRUE(ec);
+}
+
+// Blocks every prediction until released; counts the predictions that started.
+class HoldingModel : public ServedModel {
+ public:
+  std::string version() const override { return "holding"; }
+  nlohmann::json card() const override { return {{"version", version()}}; }
+  double predict_p1_win(const dex::Dex&, const battle::BattleConfig&) const override {
+    ++started;
+    release.wait();
+    return 0.6;
+  }
+  mutable std::atomic<int> started{0};
+  std::shared_future<void> release;
+};
+
+TEST(HttpServerWorkers, FullQueueIs503WhileHealthStaysOnTheIoThreads) {
+  TestServer server([](ServiceConfig& c) {
+    c.worker_threads = 1;
+    c.worker_queue = 1;
+  });
+  std::promise<void> release;
+  auto model = std::make_shared<HoldingModel>();
+  model->release = release.get_future().share();
+  server.state().models.set(model);
+  const std::string body = R"({"pokemon_1_id":25,"pokemon_2_id":6})";
+  Client running(server.port()), queued(server.port());
+  running.write_raw(raw_post("/api/v1/predict/battle", body));
+  for (int i = 0; i < 2000 && model->started.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(model->started.load(), 1);
+  queued.write_raw(raw_post("/api/v1/predict/battle", body));
+  // The queued request is waiting: wait until the pool reports it.
+  for (int i = 0; i < 2000 && server.api().workers().queued() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(server.api().workers().queued(), 1u);
+  const auto busy = post(server.port(), "/api/v1/predict/battle", body);
+  expect_problem(busy, 503);
+  EXPECT_EQ(busy.header("retry-after"), "1");
+  EXPECT_NE(busy.body.find("busy"), std::string::npos) << busy.body;
+  // /health never waits for a worker.
+  EXPECT_EQ(get(server.port(), "/health").status, 200);
+  EXPECT_NE(get(server.port(), "/metrics").status, 200);  // /metrics runs on the (busy) pool: refused too
+  release.set_value();
+  const auto a = running.read(), b = queued.read();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 200) << a->body;
+  EXPECT_EQ(b->status, 200) << b->body;
+  EXPECT_NE(get(server.port(), "/metrics").body.find("pdex_http_worker_rejected_total 2"), std::string::npos);
+}
+
+// Pipelined requests on one connection, alternating worker and inline routes: answered in order.
+TEST(HttpServerWorkers, PipelinedMixOfWorkerAndInlineRoutesStaysInOrder) {
+  TestServer server;
+  server.state().models.set(std::make_shared<ConstantModel>(0.3, "v-order"));
+  Client c(server.port());
+  std::string batch;
+  for (int i = 0; i < 10; ++i) {
+    batch += raw_post("/api/v1/predict/battle", R"({"pokemon_1_id":25,"pokemon_2_id":6})");
+    batch += "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    batch += "GET /api/v1/pokemon/" + std::to_string(i + 1) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  }
+  c.write_raw(batch);
+  for (int i = 0; i < 10; ++i) {
+    const auto p = c.read(), h = c.read(), d = c.read();
+    ASSERT_TRUE(p && h && d);
+    EXPECT_EQ(p->json()["model_version"], "v-order");
+    EXPECT_EQ(h->json()["status"], "ok");
+    EXPECT_EQ(d->json()["id"], i + 1);
+  }
 }
 
 }  // namespace

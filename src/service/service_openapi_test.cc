@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "service/auth_middleware.h"
+#include "service/registry_test_fixture.h"
 #include "service/service_test_support.h"
 
 namespace pdex::service::testing {
@@ -122,17 +124,33 @@ class SchemaValidator {
 
 class OpenApiTest : public ::testing::Test {
  protected:
+  // The server as `pdex serve` assembles it, routes included: a web root and the web session routes.
   static void SetUpTestSuite() {
-    server_ = new TestServer();
+    signer_ = new SessionSigner("", std::chrono::seconds(600));
+    // A real model registry for /api/v1/models*: the documented examples roll back v2 -> v1, then promote v3
+    // under loose gates (registry_test_fixture.h).
+    const RegistryFixture registry = make_registry_fixture();
+    server_ = new TestServer(
+        [registry](ServiceConfig& c) {
+          c.web_root = fixture_web_root();
+          c.database_url = registry.database_url;
+          c.data_dir = registry.data_dir;
+          c.gates_file = registry.loose_gates;
+        },
+        [](ApiServer& api) { register_session_routes(api.router(), *signer_, false); });
     server_->state().models.set(std::make_shared<ConstantModel>(0.6));
   }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete signer_;
+    signer_ = nullptr;
   }
   static TestServer* server_;
+  static SessionSigner* signer_;
 };
 TestServer* OpenApiTest::server_ = nullptr;
+SessionSigner* OpenApiTest::signer_ = nullptr;
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -194,14 +212,25 @@ TEST_F(OpenApiTest, EveryDocumentedOperationAnswersWithItsSchema) {
       if (method == "post") {
         const json example = op["requestBody"]["content"]["application/json"]["example"];
         r = post(server_->port(), target, example.dump());
+      } else if (method == "delete") {
+        r = call(server_->port(), http::verb::delete_, target);
       } else {
         r = get(server_->port(), target);
       }
       EXPECT_NE(r.status, 404) << method << " " << target << ": " << r.body;
       EXPECT_NE(r.status, 405) << method << " " << target;
-      EXPECT_EQ(r.status, 200) << method << " " << target << ": " << r.body;
+      // The operation's success status: its first documented 2xx.
+      std::string success;
+      for (const auto& [code, response] : op["responses"].items()) {
+        if (success.empty() && code.size() == 3 && code[0] == '2') success = code;
+      }
+      EXPECT_EQ(std::to_string(r.status), success) << method << " " << target << ": " << r.body;
       const std::string status = std::to_string(r.status);
       ASSERT_TRUE(op["responses"].contains(status)) << method << " " << path << " answered undocumented " << status;
+      if (r.status == 204) {
+        ++checked;
+        continue;
+      }
       const std::string content_type = r.header("content-type").substr(0, r.header("content-type").find(';'));
       const json content = op["responses"][status].value("content", json::object());
       ASSERT_TRUE(content.contains(content_type)) << method << " " << path << ": undocumented " << content_type;
@@ -218,7 +247,8 @@ TEST_F(OpenApiTest, EveryDocumentedOperationAnswersWithItsSchema) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 14);
+  // At least the operations of this issue's routes (others add theirs to the document and the server).
+  EXPECT_GE(checked, 20);
 }
 
 // Error answers of the main routes match the documented status and the Problem schema.
@@ -241,6 +271,13 @@ TEST_F(OpenApiTest, ErrorAnswersAreDocumentedProblems) {
       {"post", "/api/v1/simulate/odds", "/api/v1/simulate/odds", "{}", "text/plain"},
       {"post", "/api/v1/simulate/odds", "/api/v1/simulate/odds", std::string(70000, ' '), "application/json"},
       {"post", "/api/v1/predict/battle", "/api/v1/predict/battle", R"({"pokemon_1_id":25,"pokemon_2_id":6,"x":1})",
+       "application/json"},
+      {"post", "/api/v1/predict/best-move", "/api/v1/predict/best-move", R"({"pokemon_a_id":25})", "application/json"},
+      {"post", "/api/v1/predict/best-move", "/api/v1/predict/best-move",
+       R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":["notamove"]})", "application/json"},
+      {"post", "/api/v1/predict/best-move", "/api/v1/predict/best-move",
+       R"({"pokemon_a_id":25,"pokemon_b_id":7,"available_moves":["flamethrower"]})", "application/json"},
+      {"post", "/api/v1/predict/best-move", "/api/v1/predict/best-move", R"({"pokemon_a_id":25,"pokemon_b_id":7)",
        "application/json"},
   };
   for (const Case& c : cases) {

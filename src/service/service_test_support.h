@@ -6,6 +6,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,13 +46,41 @@ class ConstantModel : public ServedModel {
   std::string version_;
 };
 
+// A tiny web root like web/dist (static_files.h), made once per process in a temporary directory.
+inline const std::filesystem::path& fixture_web_root() {
+  static const std::filesystem::path* root = [] {
+    namespace fs = std::filesystem;
+    auto* dir = new fs::path(fs::temp_directory_path() / ("pdex_web_root_" + std::to_string(::getpid())));
+    fs::remove_all(*dir);
+    for (const char* sub : {"assets", "docs", "redoc"}) fs::create_directories(*dir / sub);
+    auto write = [&](const std::string& rel, const std::string& text) {
+      std::ofstream(*dir / rel, std::ios::binary) << text;
+    };
+    write("index.html",
+          "<!doctype html><title>PredictionDex</title><script type=module src=/assets/app-3f2a.js></script>");
+    write("assets/app-3f2a.js", "console.log('app');");
+    write("assets/style-9c1d.css", "body{margin:0}");
+    write("favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+    write("docs/index.html", "<!doctype html><title>Swagger UI</title><script src=/docs/init.js></script>");
+    write("docs/init.js", "window.ui = 1;");
+    write("redoc/index.html", "<!doctype html><title>ReDoc</title>");
+    return dir;
+  }();
+  return *root;
+}
+
 class TestServer {
  public:
-  explicit TestServer(std::function<void(ServiceConfig&)> configure = {}) {
+  // `configure` edits the config before the server is built; `setup` runs on the ApiServer before it listens
+  // (extra routes or middlewares).
+  explicit TestServer(std::function<void(ServiceConfig&)> configure = {}, std::function<void(ApiServer&)> setup = {}) {
     state_ = std::make_shared<ServiceState>();
     state_->config.server.port = 0;
     state_->config.server.threads = 2;
     state_->config.database_url = "";
+    // No web app unless a test provides one: web/dist may or may not be built in the checkout.
+    state_->config.web_root = "/nonexistent/pdex-test-web-root";
+    state_->config.worker_threads = 2;
     if (configure) configure(state_->config);
     state_->dex = test_dex();
     state_->dex_source = "file data/lgpe-dex.json";
@@ -57,6 +89,7 @@ class TestServer {
     };
     state_->config.ready_cache = std::chrono::milliseconds(0);
     api_ = std::make_unique<ApiServer>(state_, nullptr);
+    if (setup) setup(*api_);
     api_->listen();
     thread_ = std::thread([this] { api_->run(false); });
   }

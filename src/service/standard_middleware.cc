@@ -90,7 +90,8 @@ Response AccessLogMiddleware::handle(const Request& req, RequestContext& ctx, co
 
 Response SecurityHeadersMiddleware::handle(const Request&, RequestContext&, const Next& next) {
   Response res = next();
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
+  // A handler may set its own (Swagger UI and ReDoc pages need inline styles: static_files.h).
+  if (res.find("Content-Security-Policy") == res.end()) res.set("Content-Security-Policy", kContentSecurityPolicy);
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
   res.set("Referrer-Policy", "no-referrer");

@@ -46,7 +46,8 @@ class AccessLogMiddleware : public Middleware {
 };
 
 // Content-Security-Policy, X-Content-Type-Options, X-Frame-Options, Referrer-Policy, Cross-Origin-Opener-Policy
-// on every response; Cache-Control: no-store unless the handler chose a Cache-Control.
+// on every response (the strict CSP below unless the handler set its own); Cache-Control: no-store unless the
+// handler chose a Cache-Control.
 class SecurityHeadersMiddleware : public Middleware {
  public:
   std::string_view name() const override { return "security-headers"; }

@@ -1,0 +1,19 @@
+// The body of a battle prediction, shared by POST /api/v1/predict/battle and `pdex predict --json` so the
+// command line and the API answer with the same shape (docs/openapi.json, schema Prediction):
+//   {winner, winner_name, confidence, pokemon_1_win_probability, pokemon_2_win_probability, model_version,
+//    prediction_id, pokemon_1, pokemon_2}   (pokemon_N: battle_side_json, with the moves used)
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "service/battle_request.h"
+
+namespace pdex::service {
+
+// `p1` = P(side 1 wins). winner = 1 when p1 >= 0.5.
+nlohmann::ordered_json battle_prediction_json(const BattleRequest& request, double p1, const std::string& model_version,
+                                              const std::string& prediction_id);
+
+}  // namespace pdex::service

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `pdex serve` end to end: the web root option (--web-root: /, /assets/*, /docs, /redoc, SPA fallback, unknown
+# API path still problem+json) and the access log (buffered, not flushed per request): after SIGTERM every
+# answered request has its JSON line on stdout, none lost, and the server exits 0.
+#   tests/serve_web_and_log_test.sh [PDEX]      (PDEX defaults to $PDEX_BIN, then build/release/src/cli/pdex)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PDEX=${1:-${PDEX_BIN:-build/release/src/cli/pdex}}
+[[ -x "$PDEX" ]] || { echo "serve_web_and_log_test: pdex binary not found at '$PDEX'" >&2; exit 2; }
+command -v curl >/dev/null || { echo "serve_web_and_log_test: curl not found" >&2; exit 77; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-serve-web.XXXXXX")
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+failures=0
+pass() { echo "ok   $*"; }
+fail() {
+  echo "FAIL $*" >&2
+  failures=$((failures + 1))
+}
+
+mkdir -p "$work/web/assets" "$work/web/docs" "$work/web/redoc"
+echo '<!doctype html><title>PredictionDex test app</title>' >"$work/web/index.html"
+echo 'console.log(1)' >"$work/web/assets/index-abc123.js"
+echo '<!doctype html><title>Swagger UI</title>' >"$work/web/docs/index.html"
+echo '<!doctype html><title>ReDoc</title>' >"$work/web/redoc/index.html"
+
+export PDEX_AUTH=off PDEX_DATABASE_URL="sqlite://$work/pdex.sqlite" PDEX_DATA_DIR="$work/var"
+export PDEX_RATE_LIMIT_ANON_RPS=0 PDEX_PREDICTION_LOG=off
+"$PDEX" serve --host 127.0.0.1 --port 0 --threads 2 --web-root "$work/web" >"$work/log" 2>"$work/err" &
+server_pid=$!
+port=""
+for _ in $(seq 200); do
+  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/log" 2>/dev/null | grep -o '[0-9]*$' || true)
+  [[ -n "$port" ]] && break
+  sleep 0.05
+done
+[[ -n "$port" ]] || { echo "server did not start:"; cat "$work/log" "$work/err"; exit 1; }
+base="http://127.0.0.1:$port"
+
+check() {  # name, path, expected status, expected text in body or header dump
+  local out status
+  out=$(curl -s -D - "$base$2" || true)
+  status=$(head -1 <<<"$out" | awk '{print $2}')
+  if [[ "$status" == "$3" && "$out" == *"$4"* ]]; then pass "$1"; else fail "$1: status $status, expected $3 with '$4': $out"; fi
+}
+check "GET / is the app" / 200 "PredictionDex test app"
+check "client route falls back to index.html" /pokedex/25 200 "PredictionDex test app"
+check "hashed assets are immutable" /assets/index-abc123.js 200 "max-age=31536000, immutable"
+check "GET /docs is Swagger UI" /docs 200 "Swagger UI"
+check "GET /redoc is ReDoc" /redoc 200 "ReDoc"
+check "/docs allows inline styles" /docs 200 "style-src 'self' 'unsafe-inline'"
+check "unknown API path is problem+json" /api/v1/nothing 404 "application/problem+json"
+check "traversal refused" /assets/..%2f..%2fetc%2fpasswd 404 "application/problem+json"
+
+# A burst of keep-alive requests, then SIGTERM: every request has its access log line.
+n=300
+urls=()
+for i in $(seq "$n"); do urls+=("$base/health"); done
+curl -s "${urls[@]}" >/dev/null
+expected=$((n + 8))  # the burst plus the 8 checks above
+kill -TERM "$server_pid"
+set +e
+wait "$server_pid"
+rc=$?
+set -e
+server_pid=""
+[[ $rc -eq 0 ]] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $rc"
+lines=$(grep -c '"msg":"request"' "$work/log" || true)
+[[ "$lines" -eq "$expected" ]] && pass "access log: $lines request lines after the stop" ||
+  fail "access log: $lines request lines, expected $expected"
+grep -q '"msg":"stopped"' "$work/log" && pass "stop logged" || fail "no 'stopped' line"
+bad=$(grep -v '^{.*}$' "$work/log" | head -3 || true)
+[[ -z "$bad" ]] && pass "every line is one JSON object" || fail "non-JSON lines: $bad"
+
+[[ $failures -eq 0 ]] || { echo "$failures failure(s)" >&2; exit 1; }
+echo "all passed"
