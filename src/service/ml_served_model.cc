@@ -1,5 +1,6 @@
 #include "service/ml_served_model.h"
 
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -16,7 +17,7 @@ json value_or_null(const json& meta, const char* key) {
   return it == meta.end() ? json(nullptr) : *it;
 }
 
-json make_card(const ml::Predictor& p) {
+json make_card(const ml::Predictor& p, const json& evaluation) {
   const json& meta = p.meta();
   json lineage = value_or_null(meta, "lineage");
   json trained_at = lineage.is_object() ? value_or_null(lineage, "trained_at") : json(nullptr);
@@ -33,13 +34,17 @@ json make_card(const ml::Predictor& p) {
                {"model_sha256", value_or_null(meta, "model_sha256")},
                {"evaluator_max_abs_diff", p.evaluator_max_diff()}};
   if (meta.contains("gates")) card["gates"] = meta["gates"];
+  if (evaluation.is_object()) {
+    const auto it = evaluation.find("feature_importance");
+    if (it != evaluation.end() && it->is_array()) card["feature_importance"] = *it;
+  }
   return card;
 }
 
 }  // namespace
 
-MlServedModel::MlServedModel(ml::Predictor predictor)
-    : predictor_(std::move(predictor)), card_(make_card(predictor_)) {}
+MlServedModel::MlServedModel(ml::Predictor predictor, const json& evaluation)
+    : predictor_(std::move(predictor)), card_(make_card(predictor_, evaluation)) {}
 
 std::string MlServedModel::version() const {
   return predictor_.version();
@@ -71,7 +76,14 @@ std::shared_ptr<const ServedModel> load_ml_served_model(const std::filesystem::p
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) throw std::runtime_error(where + "no such directory");
   try {
-    return std::make_shared<MlServedModel>(ml::Predictor::load(dir));
+    ml::Predictor predictor = ml::Predictor::load(dir);
+    // The evaluation report is optional (an unevaluated bundle serves fine); an unreadable one only costs
+    // the card its feature importance.
+    json evaluation = nullptr;
+    std::ifstream in(dir / "evaluation" / "evaluation.json");
+    if (in) evaluation = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (evaluation.is_discarded()) evaluation = nullptr;
+    return std::make_shared<MlServedModel>(std::move(predictor), evaluation);
   } catch (const std::exception& e) {
     throw std::runtime_error(where + e.what());
   }

@@ -21,11 +21,14 @@ namespace pdex::service {
 
 class MlServedModel : public ServedModel {
  public:
-  explicit MlServedModel(ml::Predictor predictor);
+  // `evaluation`: the bundle's evaluation/evaluation.json when it has one (null otherwise); its feature
+  // importance goes into the card.
+  explicit MlServedModel(ml::Predictor predictor, const nlohmann::json& evaluation = nullptr);
 
   // The bundle's version as written by write_bundle: "<name>-<first 12 hex of model.json sha256>".
   std::string version() const override;
-  // version, name, kind, metrics, features (names, hash), trained_at, lineage, gates when evaluated.
+  // version, name, kind, metrics, features (names, hash), trained_at, lineage, gates when evaluated,
+  // feature_importance [{name, total_gain, share}] when the bundle was evaluated.
   nlohmann::json card() const override;
   double predict_p1_win(const dex::Dex& dex, const battle::BattleConfig& config) const override;
   // Fills `features` with the feature vector of the battle as seen from side 1 (feature-spec order).

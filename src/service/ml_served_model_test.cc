@@ -116,6 +116,24 @@ TEST(MlServedModel, GivesTheFeaturesThePredictionUsed) {
   EXPECT_DOUBLE_EQ(with, model->predict_p1_win(*test_dex(), config));
 }
 
+TEST(MlServedModel, CardCarriesTheEvaluationsFeatureImportance) {
+  // A copy of the bundle, so the shared one stays unevaluated for the other tests.
+  const fs::path dir = temp_dir("bundle-evaluated");
+  fs::copy(tiny_bundle(), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  EXPECT_FALSE(load_ml_served_model(dir, *test_dex())->card().contains("feature_importance"));
+
+  fs::create_directories(dir / "evaluation");
+  const json importance = json::array({{{"name", "p1_speed"}, {"total_gain", 12.5}, {"share", 0.625}},
+                                       {{"name", "p2_speed"}, {"total_gain", 7.5}, {"share", 0.375}}});
+  std::ofstream(dir / "evaluation" / "evaluation.json") << json{{"feature_importance", importance}}.dump();
+  EXPECT_EQ(load_ml_served_model(dir, *test_dex())->card()["feature_importance"], importance);
+
+  // A damaged report costs only the importance: the model still loads and serves.
+  std::ofstream(dir / "evaluation" / "evaluation.json") << "{not json";
+  const auto model = load_ml_served_model(dir, *test_dex());
+  EXPECT_FALSE(model->card().contains("feature_importance"));
+}
+
 void expect_load_error(const fs::path& dir, const std::string& needle) {
   try {
     load_model(dir, *test_dex());

@@ -163,7 +163,7 @@ TEST(BadInputCorpus, NeverA5xxAndStillHealthy) {
     EXPECT_LT(r->status, 500) << c.target.substr(0, 80) << " " << c.body.substr(0, 120) << " -> " << r->body;
     if (r->status >= 400 && c.method != http::verb::head) {
       EXPECT_EQ(r->header("content-type"), "application/problem+json") << c.target << " " << c.body.substr(0, 80);
-      EXPECT_NO_THROW(json::parse(r->body)) << r->body;
+      EXPECT_TRUE(json::accept(r->body)) << r->body;
     }
     EXPECT_EQ(r->header("x-content-type-options"), "nosniff");
   }
