@@ -159,15 +159,7 @@ void print_version_line(const store::ModelVersion& v) {
 json model_json(store::RegistryRepository& repo, const store::RegisteredModel& m) {
   json versions = json::array();
   for (const auto& v : repo.versions(m.name)) versions.push_back(v.to_json());
-  return {{"name", m.name},
-          {"description", m.description},
-          {"created_at", m.created_at},
-          {"created_by", m.created_by},
-          {"latest_version", m.latest_version},
-          {"aliases",
-           {{"production", m.production ? json(*m.production) : json(nullptr)},
-            {"candidate", m.candidate ? json(*m.candidate) : json(nullptr)}}},
-          {"versions", versions}};
+  return m.to_json(std::move(versions));
 }
 
 void run_list(const std::string& name, bool json_output) {

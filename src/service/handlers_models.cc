@@ -32,15 +32,7 @@ json public_version(const store::ModelVersion& v) {
 json model_summary(store::RegistryRepository& repo, const store::RegisteredModel& m) {
   json versions = json::array();
   for (const auto& v : repo.versions(m.name)) versions.push_back(public_version(v));
-  return {{"name", m.name},
-          {"description", m.description},
-          {"created_at", m.created_at},
-          {"created_by", m.created_by},
-          {"latest_version", m.latest_version},
-          {"aliases",
-           {{"production", m.production ? json(*m.production) : json(nullptr)},
-            {"candidate", m.candidate ? json(*m.candidate) : json(nullptr)}}},
-          {"versions", versions}};
+  return m.to_json(std::move(versions));
 }
 
 Problem unavailable(const std::string& detail) {

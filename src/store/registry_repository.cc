@@ -81,6 +81,18 @@ json ModelVersion::to_json() const {
           {"created_by", created_by}};
 }
 
+json RegisteredModel::to_json(json versions) const {
+  return {{"name", name},
+          {"description", description},
+          {"created_at", created_at},
+          {"created_by", created_by},
+          {"latest_version", latest_version},
+          {"aliases",
+           {{"production", production ? json(*production) : json(nullptr)},
+            {"candidate", candidate ? json(*candidate) : json(nullptr)}}},
+          {"versions", std::move(versions)}};
+}
+
 json Transition::to_json() const {
   return {{"id", id},
           {"model", model_name},

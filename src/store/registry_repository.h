@@ -88,6 +88,10 @@ struct RegisteredModel {
   std::optional<int> candidate;   // the newest candidate
   int latest_version = 0;
   int version_count = 0;
+
+  // {name, description, created_at, created_by, latest_version, aliases {production, candidate}, versions}
+  // with `versions` as given: the CLI lists every field, the API strips local paths.
+  nlohmann::json to_json(nlohmann::json versions) const;
 };
 
 // Refusals the caller turns into exit codes or HTTP statuses; what() names the model and version.
