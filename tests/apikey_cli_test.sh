@@ -20,23 +20,7 @@ cleanup() {
 trap cleanup EXIT
 export PDEX_DATABASE_URL="sqlite://$work/pdex.sqlite"
 
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
-run() {
-  set +e
-  "$PDEX" "$@" >"$work/stdout" 2>"$work/stderr"
-  rc=$?
-  set -e
-  out=$(cat "$work/stdout")
-  err=$(cat "$work/stderr")
-}
-expect_rc() { if [[ "$rc" -eq "$2" ]]; then pass "$1 (exit $rc)"; else fail "$1: exit $rc, expected $2; stderr: $err"; fi; }
-expect_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: '$3' not in: $2"; fi; }
-expect_absent() { if [[ "$2" != *"$3"* ]]; then pass "$1"; else fail "$1: '$3' found in: $2"; fi; }
+source tests/cli_lib.sh  # the scripts run from the repository root (cd above)
 
 # --- create / list / revoke -------------------------------------------------------------------------
 run apikey create --scopes read,wrte

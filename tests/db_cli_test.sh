@@ -26,29 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
-
-# run ARGS...: runs pdex with the current PDEX_DATABASE_URL; sets $rc, $out (stdout), $err (stderr).
-run() {
-  set +e
-  "$PDEX" "$@" >"$work/stdout" 2>"$work/stderr"
-  rc=$?
-  set -e
-  out=$(cat "$work/stdout")
-  err=$(cat "$work/stderr")
-}
-
-expect_rc() {  # NAME EXPECTED
-  if [[ "$rc" -eq "$2" ]]; then pass "$1 (exit $rc)"; else fail "$1: exit $rc, expected $2; stderr: $err"; fi
-}
-expect_contains() {  # NAME HAYSTACK NEEDLE
-  if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: '$3' not in: $2"; fi
-}
+source tests/cli_lib.sh  # the scripts run from the repository root (cd above)
 expect_one_line() {  # NAME TEXT
   local lines
   lines=$(printf '%s' "$2" | grep -c '' || true)

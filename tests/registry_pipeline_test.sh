@@ -40,23 +40,7 @@ else
 fi
 echo "backend: $backend"
 
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
-run() {
-  set +e
-  "$PDEX" "$@" >"$work/stdout" 2>"$work/stderr"
-  rc=$?
-  set -e
-  out=$(cat "$work/stdout")
-  err=$(cat "$work/stderr")
-}
-expect_rc() { if [[ "$rc" -eq "$2" ]]; then pass "$1 (exit $rc)"; else fail "$1: exit $rc, expected $2; stderr: $err"; fi; }
-expect_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: '$3' not in: $2"; fi; }
-expect_absent() { if [[ "$2" != *"$3"* ]]; then pass "$1"; else fail "$1: '$3' found in: $2"; fi; }
+source tests/cli_lib.sh  # the scripts run from the repository root (cd above)
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # Tiny model and loose quality gates; champion/challenger margins of zero.
