@@ -12,12 +12,8 @@ PDEX=${1:-${PDEX_BIN:-build/release/src/cli/pdex}}
 PDEX=$(realpath "$PDEX")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-apikey-cli.XXXXXX")
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source tests/server_lib.sh
+trap 'server_cleanup; rm -rf "$work"' EXIT
 export PDEX_DATABASE_URL="sqlite://$work/pdex.sqlite"
 
 source tests/cli_lib.sh  # the scripts run from the repository root (cd above)
@@ -65,18 +61,10 @@ expect_rc "revoke unknown id" 1
 expect_contains "unknown id named" "$err" "ffffffffffff"
 
 # --- against a running server -------------------------------------------------------------------------
-PDEX_KEY_CACHE_TTL_MS=500 "$PDEX" serve --port 0 --threads 1 >"$work/serve.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-if [[ -z "$port" ]]; then
-  fail "server did not start: $(cat "$work/serve.log")"
+if ! server_start --log "$work/serve.log" --env PDEX_KEY_CACHE_TTL_MS=500 -- --threads 1; then
+  fail "server did not start (its log above)"
 else
-  base="http://127.0.0.1:$port"
+  base=$BASE
   status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
   [[ $(status "$base/api/v1/types") == 401 ]] && pass "no key: 401" || fail "no key: not 401"
   [[ $(status -H "X-API-Key: $key" "$base/api/v1/types") == 200 ]] && pass "read key: 200" || fail "read key: not 200"
@@ -100,13 +88,8 @@ else
   [[ "$code" == 401 ]] && pass "revoked key refused after ${ms} ms (TTL 500 ms)" || fail "revoked key still accepted"
   body=$(curl -s -H "X-API-Key: $key" "$base/api/v1/types")
   expect_contains "revoked is said" "$body" "revoked"
-  kill -TERM "$server_pid"
-  set +e
-  wait "$server_pid"
-  src=$?
-  set -e
-  server_pid=""
-  [[ "$src" == 0 ]] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $src"
+  server_stop TERM
+  [[ "$SERVER_RC" == 0 ]] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $SERVER_RC"
   expect_contains "prediction log drained at stop" "$(cat "$work/serve.log")" '"msg":"prediction log drained"'
   run apikey list --json
   expect_contains "last_used_at recorded at stop" "$out" '"last_used_at": "20'

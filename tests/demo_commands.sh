@@ -20,13 +20,8 @@ if [[ ! -f web/dist/index.html ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-demo.XXXXXX")
-server_pid=""
-cleanup() {
-  set +e  # every step runs, whatever the one before returned
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source tests/server_lib.sh
+trap 'server_cleanup; rm -rf "$work"' EXIT
 export PDEX_DATA_DIR=$work/data
 export PDEX_DATABASE_URL="sqlite://$work/data/pdex.sqlite"
 mkdir -p "$PDEX_DATA_DIR"
@@ -76,21 +71,13 @@ else
   "$PDEX" model train --quiet >/dev/null
   serve_args=(--model "$PDEX_DATA_DIR/models/default")
 fi
-"$PDEX" serve --host 127.0.0.1 --port 0 --threads 2 "${serve_args[@]}" >"$work/serve.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "demo_commands: server did not start: $(tail -5 "$work/serve.log")" >&2; exit 1; }
+server_start --log "$work/serve.log" -- --threads 2 "${serve_args[@]}" ||
+  { echo "demo_commands: server did not start" >&2; exit 1; }
 
 mkdir -p "$work/bin"
 ln -s "$PDEX" "$work/bin/pdex"
 set +e
-PDEX_URL="http://127.0.0.1:$port" PDEX="$work/bin/pdex" timeout 50 bash "$work/demo.sh" >"$work/out" 2>&1
+PDEX_URL=$BASE PDEX="$work/bin/pdex" timeout 50 bash "$work/demo.sh" >"$work/out" 2>&1
 rc=$?
 set -e
 cat "$work/out"

@@ -14,11 +14,11 @@ PDEX=${1:-${PDEX_BIN:-build/release/src/cli/pdex}}
 PDEX=$(realpath "$PDEX")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-registry.XXXXXX")
-server_pid=""
+source tests/server_lib.sh
 pipeline_pgid=""
 pg_schema=""
 cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  server_cleanup
   [[ -n "$pipeline_pgid" ]] && kill -KILL -- "-$pipeline_pgid" 2>/dev/null || true
   [[ -n "$pg_schema" ]] && PGOPTIONS=--client-min-messages=warning psql "$PDEX_TEST_PG_URL" -q -c "DROP SCHEMA $pg_schema CASCADE" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -101,14 +101,8 @@ run model list --json
 expect_contains "production unchanged" "$(json_get 'd["models"][0]["aliases"]["production"]' <<<"$out")" "1"
 
 # --- serve follows the production alias -------------------------------------------------------------------
-PDEX_MODEL_POLL=0.3 "$PDEX" serve --port 0 --threads 1 >"$work/serve.log" 2>&1 &
-server_pid=$!
 port=""
-for _ in $(seq 1 100); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+server_start --log "$work/serve.log" --env PDEX_MODEL_POLL=0.3 -- --threads 1 && port=$SERVER_PORT
 served_version() { curl -s "http://127.0.0.1:$port/api/v1/model" | json_get 'd["version"]' 2>/dev/null || true; }
 wait_for_version() {
   for _ in $(seq 1 50); do
@@ -118,7 +112,7 @@ wait_for_version() {
   return 1
 }
 if [[ -z "$port" ]]; then
-  fail "server did not start: $(cat "$work/serve.log")"
+  fail "server did not start (its log above)"
 else
   if wait_for_version battle_winner_model/1; then pass "serves the production version 1"; else fail "serves $(served_version), expected battle_winner_model/1"; fi
   card=$(curl -s "http://127.0.0.1:$port/api/v1/model")
@@ -137,9 +131,7 @@ else
   expect_contains "altered artifact refused, version 2 kept" "$(served_version)" "battle_winner_model/2"
   expect_contains "refusal logged" "$(cat "$work/serve.log")" "registry model not loaded; keeping the current model"
   cp "$work/v1-bundle.json" "$v1_path/bundle.json"  # repaired: version 1 is the champion below
-  kill -TERM "$server_pid"
-  wait "$server_pid" || true
-  server_pid=""
+  server_stop TERM
 fi
 run model list --json
 expect_contains "rollback restored version 1" "$(json_get 'd["models"][0]["aliases"]["production"]' <<<"$out")" "1"

@@ -11,18 +11,9 @@ PDEX=${1:-${PDEX_BIN:-build/release/src/cli/pdex}}
 command -v curl >/dev/null || { echo "serve_web_and_log_test: curl not found" >&2; exit 77; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-serve-web.XXXXXX")
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
+source tests/server_lib.sh
+source tests/cli_lib.sh  # pass, fail, $failures
+trap 'server_cleanup; rm -rf "$work"' EXIT
 
 mkdir -p "$work/web/assets" "$work/web/docs" "$work/web/redoc"
 echo '<!doctype html><title>PredictionDex test app</title>' >"$work/web/index.html"
@@ -32,16 +23,9 @@ echo '<!doctype html><title>ReDoc</title>' >"$work/web/redoc/index.html"
 
 export PDEX_AUTH=off PDEX_DATABASE_URL="sqlite://$work/pdex.sqlite" PDEX_DATA_DIR="$work/var"
 export PDEX_RATE_LIMIT_ANON_RPS=0 PDEX_PREDICTION_LOG=off
-"$PDEX" serve --host 127.0.0.1 --port 0 --threads 2 --web-root "$work/web" >"$work/log" 2>"$work/err" &
-server_pid=$!
-port=""
-for _ in $(seq 200); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/log" 2>/dev/null | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.05
-done
-[[ -n "$port" ]] || { echo "server did not start:"; cat "$work/log" "$work/err"; exit 1; }
-base="http://127.0.0.1:$port"
+# stdout alone in $work/log: every line of it must be JSON.
+server_start --log "$work/log" --err "$work/err" -- --threads 2 --web-root "$work/web" || exit 1
+base=$BASE
 
 check() {  # name, path, expected status, expected text in body or header dump
   local out status
@@ -64,13 +48,8 @@ urls=()
 for i in $(seq "$n"); do urls+=("$base/health"); done
 curl -s "${urls[@]}" >/dev/null
 expected=$((n + 8))  # the burst plus the 8 checks above
-kill -TERM "$server_pid"
-set +e
-wait "$server_pid"
-rc=$?
-set -e
-server_pid=""
-[[ $rc -eq 0 ]] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $rc"
+server_stop TERM
+[[ $SERVER_RC -eq 0 ]] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $SERVER_RC"
 lines=$(grep -c '"msg":"request"' "$work/log" || true)
 [[ "$lines" -eq "$expected" ]] && pass "access log: $lines request lines after the stop" ||
   fail "access log: $lines request lines, expected $expected"

@@ -3,32 +3,22 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 
+#include "battle/battle_test_support.h"
 #include "battle/damage.h"
 #include "dex/dex.h"
-#include "dex/dex_json.h"
 
 namespace pdex::battle {
 namespace {
 
 using nlohmann::json;
-
-std::filesystem::path source_dir() {
-  const char* env = std::getenv("PDEX_SOURCE_DIR");
-  return env != nullptr ? std::filesystem::path(env) : std::filesystem::current_path();
-}
-
-const dex::Dex& the_dex() {
-  static const dex::Dex dex(dex::load_dex_json(source_dir() / "data/lgpe-dex.json"));
-  return dex;
-}
+using testing::source_dir;
+using testing::the_dex;
 
 const json& fixture() {
   static const json doc = [] {

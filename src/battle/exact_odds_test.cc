@@ -4,8 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <stdexcept>
@@ -13,40 +11,27 @@
 #include <vector>
 
 #include "battle/battle.h"
+#include "battle/battle_test_support.h"
 #include "battle/exact_odds_internal.h"
 #include "battle/odds.h"
 #include "dex/dex.h"
-#include "dex/dex_json.h"
 
 namespace pdex::battle {
 namespace {
 
-std::filesystem::path source_dir() {
-  const char* env = std::getenv("PDEX_SOURCE_DIR");
-  return env != nullptr ? std::filesystem::path(env) : std::filesystem::current_path();
-}
-
-const dex::Dex& the_dex() {
-  static const dex::Dex dex(dex::load_dex_json(source_dir() / "data/lgpe-dex.json"));
-  return dex;
-}
+using testing::the_dex;
 
 // Engine battles per matchup: PDEX_EXACT_MC_N, else 10^6 in optimised builds, fewer in debug and sanitizer
 // builds (where the engine runs 10-50× slower).
 std::int64_t mc_battles() {
-  const char* env = std::getenv("PDEX_EXACT_MC_N");
-  if (env == nullptr || *env == '\0') {
 #if defined(__SANITIZE_ADDRESS__)
-    return 20'000;
+  constexpr std::int64_t kDefault = 20'000;
 #elif !defined(NDEBUG)
-    return 100'000;
+  constexpr std::int64_t kDefault = 100'000;
 #else
-    return 1'000'000;
+  constexpr std::int64_t kDefault = 1'000'000;
 #endif
-  }
-  const long long n = std::atoll(env);
-  if (n < 1000) throw std::invalid_argument("PDEX_EXACT_MC_N: must be >= 1000");
-  return n;
+  return testing::battles_from_env("PDEX_EXACT_MC_N", kDefault, 1000);
 }
 
 const dex::Species& species(const char* key) {

@@ -14,48 +14,34 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include "battle/battle_config.h"
+#include "battle/battle_test_support.h"
 #include "battle/odds.h"
 #include "dex/dex.h"
-#include "dex/dex_json.h"
 
 namespace pdex::battle {
 namespace {
 
 using nlohmann::json;
+using testing::source_dir;
+using testing::the_dex;
 
 constexpr double kZ999 = 3.2905267314919255;  // two-sided 99.9 %
 
-std::filesystem::path source_dir() {
-  const char* env = std::getenv("PDEX_SOURCE_DIR");
-  return env != nullptr ? std::filesystem::path(env) : std::filesystem::current_path();
-}
-
-const dex::Dex& the_dex() {
-  static const dex::Dex dex(dex::load_dex_json(source_dir() / "data/lgpe-dex.json"));
-  return dex;
-}
-
 // PDEX_REF_BATTLES, else 10 000 (2 000 under AddressSanitizer, where the engine is far slower).
 std::int64_t engine_battles() {
-  const char* env = std::getenv("PDEX_REF_BATTLES");
-  if (env == nullptr || *env == '\0') {
 #if defined(__SANITIZE_ADDRESS__)
-    return 2'000;
+  constexpr std::int64_t kDefault = 2'000;
 #else
-    return 10'000;
+  constexpr std::int64_t kDefault = 10'000;
 #endif
-  }
-  const long long n = std::atoll(env);
-  if (n < 100) throw std::invalid_argument("PDEX_REF_BATTLES: must be >= 100");
-  return n;
+  return testing::battles_from_env("PDEX_REF_BATTLES", kDefault, 100);
 }
 
 json load_fixture() {

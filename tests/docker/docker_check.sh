@@ -21,20 +21,9 @@ PDEX=${1:-${PDEX_BIN:-build/release/src/cli/pdex}}
 PDEX=$(realpath "$PDEX")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-docker-check.XXXXXX")
-server_pid=""
-cleanup() {
-  set +e  # every step runs, whatever the one before returned
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
+source tests/server_lib.sh
+source tests/cli_lib.sh  # pass, fail, $failures
+trap 'server_cleanup; rm -rf "$work"' EXIT
 
 # --- 1. lint ----------------------------------------------------------------------------------------
 if python3 tests/docker/dockerfile_lint.py Dockerfile scripts/setup .dockerignore >"$work/runtime" 2>&1; then
@@ -64,20 +53,12 @@ fi
 # --- 3. entry point and health check against a real server --------------------------------------------
 mkdir -p "$work/bin" "$work/state"
 ln -s "$PDEX" "$work/bin/pdex"
-PATH="$work/bin:$PATH" PDEX_DATA_DIR="$work/state" PDEX_DATABASE_URL="sqlite://$work/state/pdex.sqlite" \
-  PDEX_DEX_FILE=data/lgpe-dex.json PDEX_HOST=127.0.0.1 PDEX_PORT=0 PDEX_THREADS=1 \
-  deploy/docker/entrypoint.sh serve >"$work/serve.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 150); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ -z "$port" ]]; then
-  fail "entrypoint serve did not start a server: $(tail -5 "$work/serve.log")"
+if ! server_start --log "$work/serve.log" --env PATH="$work/bin:$PATH" --env PDEX_DATA_DIR="$work/state" \
+  --env PDEX_DATABASE_URL="sqlite://$work/state/pdex.sqlite" --env PDEX_DEX_FILE=data/lgpe-dex.json \
+  --env PDEX_HOST=127.0.0.1 --env PDEX_PORT=0 --env PDEX_THREADS=1 --cmd -- deploy/docker/entrypoint.sh serve; then
+  fail "entrypoint serve did not start a server (its log above)"
 else
+  port=$SERVER_PORT
   pass "entrypoint: schema, import, then serve on port $port"
   n=$(PDEX_DATABASE_URL="sqlite://$work/state/pdex.sqlite" "$PDEX" db check --json |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("counts", d).get("species", 0))' 2>/dev/null || echo 0)
@@ -86,13 +67,9 @@ else
     fail "health check failed on a serving server"
   PDEX_PORT=$port deploy/docker/healthcheck.sh && pass "health check reads PDEX_PORT" ||
     fail "health check with PDEX_PORT failed"
-  kill -TERM "$server_pid"
-  set +e
-  wait "$server_pid"
-  rc=$?
-  set -e
-  server_pid=""
-  [[ $rc == 0 ]] && pass "SIGTERM reaches pdex through the entrypoint (exit 0)" || fail "entrypoint exit $rc on SIGTERM"
+  server_stop TERM
+  [[ $SERVER_RC == 0 ]] && pass "SIGTERM reaches pdex through the entrypoint (exit 0)" ||
+    fail "entrypoint exit $SERVER_RC on SIGTERM"
   if deploy/docker/healthcheck.sh "$port" 2>/dev/null; then fail "health check passes with no server"; else
     pass "health check fails with no server"; fi
 fi

@@ -1,6 +1,8 @@
-# Shared by the monitoring tests (sourced): a tiny real model bundle, a pdex server on a free port, free
-# ports for Prometheus and Alertmanager. Callers set PDEX (the binary) and WORK (a temporary directory) and
-# kill what they start (pids in $WORK/*.pid) in their EXIT trap.
+# Shared by the monitoring tests (sourced): a tiny real model bundle, a pdex server on a free port
+# (tests/server_lib.sh), free ports for Prometheus and Alertmanager. Callers set PDEX (the binary) and WORK (a
+# temporary directory) and call stop_started in their EXIT trap: it stops the server and what they started
+# themselves (pids in $WORK/*.pid).
+source "$(dirname "${BASH_SOURCE[0]}")/../server_lib.sh"
 
 # A free TCP port on 127.0.0.1 (asked from the kernel, then released: a tiny race, fine on a test machine).
 free_port() {
@@ -25,24 +27,15 @@ JSON
 }
 
 # Starts `pdex serve` on a free port with the tiny model (extra environment from the caller's exports);
-# sets PDEX_PORT_USED. Log in $WORK/serve.log.
+# sets PDEX_PORT_USED (and server_lib's SERVER_PID, BASE). Log in $WORK/serve.log.
 start_pdex() {
-  PDEX_DATA_DIR="$WORK" "$PDEX" serve --host 127.0.0.1 --port 0 --model "$WORK/model" >"$WORK/serve.log" 2>&1 &
-  echo $! >"$WORK/pdex.pid"
-  for _ in $(seq 1 100); do
-    PDEX_PORT_USED=$(grep -o '"msg":"listening".*"port":[0-9]*' "$WORK/serve.log" 2>/dev/null | grep -o '"port":[0-9]*' |
-      cut -d: -f2 || true)
-    [[ -n "$PDEX_PORT_USED" ]] && return 0
-    kill -0 "$(cat "$WORK/pdex.pid")" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "pdex serve did not start:" >&2
-  tail -5 "$WORK/serve.log" >&2
-  return 1
+  server_start --log "$WORK/serve.log" --env PDEX_DATA_DIR="$WORK" -- --model "$WORK/model" || return 1
+  PDEX_PORT_USED=$SERVER_PORT
 }
 
 stop_started() {
   local f
+  server_cleanup
   for f in "$WORK"/*.pid; do
     [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true
   done

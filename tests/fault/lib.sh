@@ -1,7 +1,8 @@
 # Shared by the fault-injection tests (tests/fault/*_test.sh): sourced, not run. Each test gets a work
-# directory, check helpers, a tiny real model bundle, a `pdex serve` it controls, and optionally its own
-# PostgreSQL cluster that it can stop and start (scripts/with-postgres's server cannot be stopped mid-test).
-# Servers listen on 127.0.0.1, any free port.
+# directory, check helpers, a tiny real model bundle, a `pdex serve` it controls (tests/server_lib.sh:
+# server_start, server_stop, SERVER_PID, BASE, SERVER_RC), and optionally its own PostgreSQL cluster that it
+# can stop and start (scripts/with-postgres's server cannot be stopped mid-test). Servers listen on 127.0.0.1,
+# any free port.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$PWD
@@ -11,12 +12,12 @@ PDEX=$(realpath "$PDEX")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pdex-fault.XXXXXX")
 export PDEX_DATA_DIR=$WORK/var
 mkdir -p "$PDEX_DATA_DIR"
-SERVER_PID=""
+source "$ROOT/tests/server_lib.sh"
 PG_DIR=""
 failures=0
 
 fault_cleanup() {
-  [[ -n "$SERVER_PID" ]] && kill -KILL "$SERVER_PID" 2>/dev/null || true
+  server_cleanup KILL
   [[ -n "$PG_DIR" ]] && pg_stop immediate || true
   rm -rf "$WORK"
 }
@@ -58,35 +59,6 @@ PY
     --quiet >/dev/null
 }
 
-# start_server LOG [ARGS...]: `pdex serve --port 0` in the background; sets SERVER_PID and BASE.
-start_server() {
-  local log=$1
-  shift
-  "$PDEX" serve --port 0 --threads 2 "$@" >"$log" 2>&1 &
-  SERVER_PID=$!
-  local port=""
-  for _ in $(seq 1 300); do
-    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-    [[ -n "$port" ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ -z "$port" ]]; then
-    echo "server did not start:" >&2
-    cat "$log" >&2
-    return 1
-  fi
-  BASE="http://127.0.0.1:$port"
-}
-# stop_server [SIGNAL]: signals the server and waits; sets SERVER_RC.
-stop_server() {
-  kill "-${1:-TERM}" "$SERVER_PID" 2>/dev/null || true
-  set +e
-  wait "$SERVER_PID"
-  SERVER_RC=$?
-  set -e
-  SERVER_PID=""
-}
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$@"; }
 BATTLE='{"pokemon_1_id": 25, "pokemon_2_id": 6}'
 predict() { curl -s -o "$WORK/last.json" -w '%{http_code}' --max-time 30 -H 'Content-Type: application/json' \

@@ -11,7 +11,7 @@ export PDEX_AUTH=off PDEX_RATE_LIMIT_ANON_RPS=0 PDEX_DATABASE_URL="sqlite://$WOR
 train_bundle "$WORK/good"
 served=$WORK/served
 cp -r "$WORK/good" "$served"
-start_server "$WORK/serve.log" --model "$served"
+server_start --log "$WORK/serve.log" -- --threads 2 --model "$served"
 version() { predict >/dev/null; python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["model_version"])' "$WORK/last.json"; }
 v0=$(version)
 check "serves the first bundle ($v0)" test -n "$v0"
@@ -80,6 +80,6 @@ if curl -s "$BASE/metrics" | grep -q '^pdex_model_reloads_total'; then
   check "pdex_model_reloads_total{result=failure} counts the 5 refusals ($failures_metric)" test "${failures_metric%.*}" -eq 5
 fi
 figure "corrupt bundle on reload: 5 corruptions refused, old model served throughout, $ok predictions, $bad failed"
-stop_server TERM
+server_stop TERM
 check "SIGTERM exit 0" test "$SERVER_RC" -eq 0
 finish

@@ -29,7 +29,7 @@ wait_rows() {
 
 # --- 1. down at start ------------------------------------------------------------------------------------
 pg_stop fast
-start_server "$WORK/serve1.log" --model "$WORK/bundle"
+server_start --log "$WORK/serve1.log" -- --threads 2 --model "$WORK/bundle"
 check "starts without the database" kill -0 "$SERVER_PID"
 code=$(http_status "$BASE/ready")
 body=$(ready_json)
@@ -47,13 +47,13 @@ check "backlog written after PostgreSQL came back ($answered rows, ${waited} ms)
 figure "pg down at start: $answered predictions buffered, written ${waited} ms after PostgreSQL restarted"
 # /ready reuses a database check for up to 2 s (ready_cache), so poll for a few seconds.
 check "/ready is ready again" bash -c "for _ in \$(seq 1 50); do [[ \$(curl -s '$BASE/ready') == *'\"ready\"'* ]] && exit 0; sleep 0.1; done; exit 1"
-stop_server TERM
+server_stop TERM
 check "SIGTERM exit 0 (got $SERVER_RC)" test "$SERVER_RC" -eq 0
 check "nothing lost at stop" grep -q '"lost_at_stop":0' "$WORK/serve1.log"
 
 # --- 2. stopped mid-run ----------------------------------------------------------------------------------
 before=$(rows)
-start_server "$WORK/serve2.log" --model "$WORK/bundle"
+server_start --log "$WORK/serve2.log" -- --threads 2 --model "$WORK/bundle"
 ok1=0
 for i in $(seq 1 20); do [[ $(predict) == 200 ]] && ok1=$((ok1 + 1)); done
 wait_rows $((before + ok1)) 30 >/dev/null || fail "first batch not written"
@@ -74,7 +74,7 @@ pg_start
 waited=$(wait_rows $((before + ok1 + ok2)) 60 || true)
 check "all $((ok1 + ok2)) mid-run predictions in the table after recovery (${waited} ms)" test "$waited" -ge 0
 figure "pg stopped mid-run: $ok2 predictions during a $((($(now_ms) - down_at) / 1000)) s outage, backlog written ${waited} ms after restart, 0 lost"
-stop_server TERM
+server_stop TERM
 check "SIGTERM exit 0" test "$SERVER_RC" -eq 0
 check "nothing lost at stop" grep -q '"lost_at_stop":0' "$WORK/serve2.log"
 finish

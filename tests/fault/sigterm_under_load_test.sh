@@ -13,7 +13,7 @@ export PDEX_AUTH=off PDEX_RATE_LIMIT_ANON_RPS=0 PDEX_DATABASE_URL="sqlite://$WOR
 export PDEX_PREDICTION_LOG_BATCH=50
 "$PDEX" db init >/dev/null
 train_bundle
-start_server "$WORK/serve.log" --model "$WORK/bundle"
+server_start --log "$WORK/serve.log" -- --threads 2 --model "$WORK/bundle"
 port=${BASE##*:}
 
 python3 - "$port" "$SERVER_PID" "$WORK/acked.txt" <<'PY' >"$WORK/load.out" 2>&1 &
@@ -66,12 +66,8 @@ loader=$!
 # The load script sends the SIGTERM; a second one would hit the default handler. Wait for the exit.
 until grep -q '^sigterm' "$WORK/load.out" 2>/dev/null; do sleep 0.01; done
 t0=$(now_ms)
-set +e
-wait "$SERVER_PID"
-SERVER_RC=$?
-set -e
+server_wait
 shutdown_ms=$(($(now_ms) - t0))
-SERVER_PID=""
 wait "$loader" || true
 cat "$WORK/load.out"
 acked=$(grep -c . "$WORK/acked.txt" || true)

@@ -12,7 +12,7 @@ export PDEX_HEADER_TIMEOUT_MS=1500 PDEX_IDLE_TIMEOUT_MS=1500
 ulimit -n 4096 2>/dev/null || true
 "$PDEX" db init >/dev/null
 train_bundle
-start_server "$WORK/serve.log" --model "$WORK/bundle"
+server_start --log "$WORK/serve.log" -- --threads 2 --model "$WORK/bundle"
 port=${BASE##*:}
 set +e
 python3 - "$port" <<'PY'
@@ -86,6 +86,6 @@ PY
 rc=$?
 set -e
 ((rc == 0)) || fail "slow-client checks"
-stop_server TERM
+server_stop TERM
 check "SIGTERM exit 0" test "$SERVER_RC" -eq 0
 finish

@@ -43,20 +43,13 @@ sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 # The limit is per file: the main database is already far larger than it (reads stay fine) and the empty
 # write-ahead log has 64 KiB of room, a few dozen commits of the prediction log whatever the batching.
 limit_kib=64
-(
+with_small_disk() {  # runs in the server's own subshell
   trap '' XFSZ
   ulimit -S -f "$limit_kib"  # soft only, so prlimit can raise it later
-  exec "$PDEX" serve --port 0 --threads 2 --model "$WORK/bundle"
-) >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-port=""
-for _ in $(seq 1 300); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$WORK/serve.log" | grep -o '[0-9]*$' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { cat "$WORK/serve.log" >&2; fail "server did not start"; finish; }
-BASE="http://127.0.0.1:$port"
+  exec "$@"
+}
+server_start --log "$WORK/serve.log" --via with_small_disk -- --threads 2 --model "$WORK/bundle" ||
+  { fail "server did not start"; finish; }
 big=$(python3 -c 'import json; print(json.dumps({"pokemon_1_id": 25, "pokemon_2_id": 6, "level_1": 77, "nature_1": "Modest"}))')
 # Predict until the log reports the full disk (at least 150 requests, at most 1500): how many commits fit
 # depends on how the writer batches, which depends on the machine's speed.
@@ -91,7 +84,7 @@ done
 recovered=$(($(now_ms) - t0))
 check "backlog written once there is room ($got/$answered rows, ${recovered} ms)" test "$got" -eq "$answered"
 figure "sqlite disk full under the prediction log: $answered predictions answered, $written_during written while full, all $got written ${recovered} ms after room was made"
-stop_server TERM
+server_stop TERM
 check "SIGTERM exit 0 (got $SERVER_RC)" test "$SERVER_RC" -eq 0
 check "integrity_check ok after the run" test "$(integrity)" == ok
 finish

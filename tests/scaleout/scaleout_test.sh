@@ -35,13 +35,12 @@ PWD_REPO=$(pwd)
 elapsed() { echo "$((($(date +%s%N) - t0) / 1000000)) ms"; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-scaleout.XXXXXX")
 schema="scaleout_$$_$RANDOM"
+source tests/server_lib.sh
 declare -A replica_pid=() replica_port=()
 nginx_pid=""
 cleanup() {
   set +e  # every step runs, whatever the one before returned
-  for r in "${!replica_pid[@]}"; do
-    kill -9 "${replica_pid[$r]}" 2>/dev/null && wait "${replica_pid[$r]}" 2>/dev/null
-  done
+  server_cleanup KILL
   if [[ -n "$nginx_pid" ]]; then
     kill -TERM "$nginx_pid" 2>/dev/null
     wait "$nginx_pid" 2>/dev/null
@@ -51,12 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
+source tests/cli_lib.sh  # pass, fail, $failures
 sql() { psql "$url" -tAqc "$1"; }
 
 # --- one database, one schema ------------------------------------------------------------------------
@@ -98,20 +92,12 @@ start_replica() {
   local r=$1
   local model_args=(--model "$work/data/models/a")
   ((have_registry)) && model_args=()  # the registry's production version, polled every PDEX_MODEL_POLL s
-  (cd "$work/cwd" && PDEX_DEX_FILE="$PWD_REPO/data/lgpe-dex.json" PDEX_KEY_CACHE_TTL_MS=300 \
-    PDEX_RATE_LIMIT_RPS=1000000 PDEX_RATE_LIMIT_BURST=1000000 PDEX_RATE_LIMIT_ANON_RPS=1000000 \
-    PDEX_RATE_LIMIT_ANON_BURST=1000000 PDEX_MODEL_POLL=1 \
-    exec "$PDEX" serve --host 127.0.0.1 --port 0 --threads 2 "${model_args[@]}") >"$work/replica-$r.log" 2>&1 &
-  replica_pid[$r]=$!
-  local port=""
-  for _ in $(seq 1 100); do
-    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$work/replica-$r.log" | grep -o '[0-9]*$' || true)
-    [[ -n "$port" ]] && break
-    kill -0 "${replica_pid[$r]}" 2>/dev/null || break
-    sleep 0.1
-  done
-  [[ -n "$port" ]] || { echo "replica $r did not start: $(tail -5 "$work/replica-$r.log")" >&2; exit 1; }
-  replica_port[$r]=$port
+  server_start --log "$work/replica-$r.log" --dir "$work/cwd" --env PDEX_DEX_FILE="$PWD_REPO/data/lgpe-dex.json" \
+    --env PDEX_KEY_CACHE_TTL_MS=300 --env PDEX_RATE_LIMIT_RPS=1000000 --env PDEX_RATE_LIMIT_BURST=1000000 \
+    --env PDEX_RATE_LIMIT_ANON_RPS=1000000 --env PDEX_RATE_LIMIT_ANON_BURST=1000000 --env PDEX_MODEL_POLL=1 \
+    -- --threads 2 "${model_args[@]}" || { echo "replica $r did not start" >&2; exit 1; }
+  replica_pid[$r]=$SERVER_PID
+  replica_port[$r]=$SERVER_PORT
 }
 start_replica 1
 start_replica 2
@@ -263,8 +249,7 @@ connections=8
 wrk -t2 -c$connections -d3s --latency -H "X-API-Key: $key" "$lb/api/v1/pokemon/25" >"$work/wrk.txt" 2>&1 &
 wrk_pid=$!
 sleep 1
-kill -9 "${replica_pid[2]}"
-wait "${replica_pid[2]}" 2>/dev/null || true
+server_stop KILL "${replica_pid[2]}"
 unset 'replica_pid[2]'
 wait "$wrk_pid"
 requests=$(grep -o '[0-9]* requests in' "$work/wrk.txt" | grep -o '^[0-9]*')
@@ -301,11 +286,8 @@ for w in $(seq 1 $workers); do
   wpids+=($!)
 done
 sleep 1
-kill -TERM "${replica_pid[2]}"
-set +e
-wait "${replica_pid[2]}"
-term_rc=$?
-set -e
+server_stop TERM "${replica_pid[2]}"
+term_rc=$SERVER_RC
 unset 'replica_pid[2]'
 for p in "${wpids[@]}"; do wait "$p"; done
 answered=$(cat "$work"/post-*.txt | grep -c '^200$' || true)
