@@ -24,8 +24,9 @@ ordered_json species_ref(const dex::Dex& dex, const std::string& showdown_id) {
 }  // namespace
 
 ordered_json typing_names(const dex::Typing& t) {
-  ordered_json out = ordered_json::array({std::string(dex::type_name(t.first))});
-  if (t.dual()) out.push_back(std::string(dex::type_name(t.second)));
+  ordered_json out = ordered_json::array();
+  out.push_back(dex::type_name(t.first));
+  if (t.dual()) out.push_back(dex::type_name(t.second));
   return out;
 }
 
@@ -113,16 +114,18 @@ ordered_json species_detail(const dex::Dex& dex, const dex::Species& s, int leve
 
 ordered_json move_summary(const dex::Move& m) {
   const battle::MoveSupport support = battle::classify_move(m);
-  return ordered_json{{"id", m.id},
-                      {"showdown_id", m.showdown_id},
-                      {"name", m.name},
-                      {"type", std::string(dex::type_name(m.type))},
-                      {"category", std::string(dex::category_name(m.category))},
-                      {"power", m.power},
-                      {"accuracy", optional_json(m.accuracy)},
-                      {"pp", m.pp},
-                      {"priority", m.priority},
-                      {"engine_supported", !support.unsupported.has_value()}};
+  ordered_json out = ordered_json::object();  // member by member: see battle_side_json (battle_request.cc)
+  out["id"] = m.id;
+  out["showdown_id"] = m.showdown_id;
+  out["name"] = m.name;
+  out["type"] = dex::type_name(m.type);
+  out["category"] = dex::category_name(m.category);
+  out["power"] = m.power;
+  out["accuracy"] = optional_json(m.accuracy);
+  out["pp"] = m.pp;
+  out["priority"] = m.priority;
+  out["engine_supported"] = !support.unsupported.has_value();
+  return out;
 }
 
 ordered_json move_detail(const dex::Dex& dex, const dex::Move& m) {

@@ -43,14 +43,14 @@ Response predict_battle(ServiceState& state, const Request& req, RequestContext&
   const std::string prediction_id = generate_request_id();
   ctx.log_fields["model_version"] = model->version();
   ctx.log_fields["prediction_id"] = prediction_id;
-  const ordered_json out = battle_prediction_json(battle_req, p1, model->version(), prediction_id);
+  Response res = json_response(battle_prediction_json(battle_req, p1, model->version(), prediction_id));
   if (state.monitor) state.monitor->record_prediction(*model, features, p1, winner);
   if (state.prediction_log) {
     // Off the request path: a bounded queue drained by a background writer (prediction_log.h).
-    state.prediction_log->enqueue(
-        make_prediction_record(ctx, prediction_id, std::get<nlohmann::json>(body), out, model->version(), features));
+    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
+                                                         res.body(), model->version(), std::move(features)));
   }
-  return json_response(out);
+  return res;
 }
 
 // POST /api/v1/predict/best-move (best_move.h).
@@ -79,11 +79,12 @@ Response predict_best_move(ServiceState& state, const Request& req, RequestConte
   // Monitoring sees the recommended move's battle (A as side 1), like a /predict/battle answer.
   const double best_p = result.rankings.front().win_probability;
   if (state.monitor) state.monitor->record_prediction(*model, result.best_features, best_p, best_p >= 0.5 ? 1 : 2);
+  Response res = json_response(out);
   if (state.prediction_log) {
-    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::get<nlohmann::json>(body), out,
-                                                         model->version(), result.best_features));
+    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
+                                                         res.body(), model->version(), result.best_features));
   }
-  return json_response(out);
+  return res;
 }
 
 }  // namespace

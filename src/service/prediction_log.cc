@@ -32,7 +32,17 @@ PredictionLog::~PredictionLog() {
   stop();
 }
 
-bool PredictionLog::enqueue(store::PredictionRecord record) {
+store::PredictionRecord to_record(PendingPrediction pending) {
+  store::PredictionRecord r = std::move(pending.record);
+  if (pending.inputs) r.inputs = pending.inputs->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!pending.features.empty()) {
+    r.features = store::features_json(pending.features);
+    r.feature_digest = store::feature_digest(pending.features);
+  }
+  return r;
+}
+
+bool PredictionLog::enqueue(PendingPrediction pending) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() + in_flight_ >= options_.capacity) {
@@ -40,7 +50,7 @@ bool PredictionLog::enqueue(store::PredictionRecord record) {
       stats_.last_drop = std::chrono::steady_clock::now();
       return false;
     }
-    queue_.push_back(std::move(record));
+    queue_.push_back(std::move(pending));
     if (queue_.size() < options_.max_batch) return true;
   }
   wake_.notify_one();
@@ -62,6 +72,7 @@ void PredictionLog::stop() {
 
 void PredictionLog::run() {
   std::unique_lock lock(mutex_);
+  std::vector<PendingPrediction> pending;
   std::vector<store::PredictionRecord> batch;
   for (;;) {
     wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || queue_.size() >= options_.max_batch; });
@@ -70,13 +81,18 @@ void PredictionLog::run() {
       continue;
     }
     const std::size_t n = std::min(options_.max_batch, queue_.size());
-    batch.clear();
-    batch.reserve(n);
+    pending.clear();
+    pending.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      batch.push_back(std::move(queue_.front()));
+      pending.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     in_flight_ = n;
+    lock.unlock();
+    batch.clear();
+    batch.reserve(n);
+    for (PendingPrediction& p : pending) batch.push_back(to_record(std::move(p)));
+    lock.lock();
 
     auto backoff = options_.initial_backoff;
     for (;;) {
@@ -164,25 +180,22 @@ void register_prediction_log_metrics(MetricsRegistry& registry, const std::share
                             sample([](const PredictionLogStats& s) { return s.write_failures; }));
 }
 
-store::PredictionRecord make_prediction_record(const RequestContext& ctx, std::string prediction_id,
-                                               const nlohmann::json& inputs, const nlohmann::ordered_json& outputs,
-                                               std::string model_version, std::span<const float> features) {
-  store::PredictionRecord r;
+PendingPrediction make_prediction_record(const RequestContext& ctx, std::string prediction_id, nlohmann::json inputs,
+                                         std::string outputs, std::string model_version, std::vector<float> features) {
+  PendingPrediction p;
+  store::PredictionRecord& r = p.record;
   r.id = std::move(prediction_id);
   r.created_at = store::utc_now_iso8601_ms();
   if (ctx.principal.authenticated) r.key_id = ctx.principal.key_id;
   r.route = ctx.route_template;
-  r.inputs = inputs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  r.outputs = outputs.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  r.outputs = std::move(outputs);
   r.model_version = std::move(model_version);
   r.latency_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ctx.start).count();
   if (r.latency_us < 0) r.latency_us = 0;
-  if (!features.empty()) {
-    r.features = store::features_json(features);
-    r.feature_digest = store::feature_digest(features);
-  }
-  return r;
+  p.inputs = std::move(inputs);
+  p.features = std::move(features);
+  return p;
 }
 
 }  // namespace pdex::service

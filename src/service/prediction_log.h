@@ -1,7 +1,9 @@
 // The prediction log's write path (traceability; the table is store/prediction_log_repository.h).
 //
 // Request threads only enqueue() into a bounded in-memory queue; one background thread drains it in
-// batched transactions (up to max_batch records, at least every flush_interval), off the request path.
+// batched transactions (up to max_batch records, at least every flush_interval), off the request path. The
+// costly text of a record (its inputs as JSON, its feature vector as JSON and SHA-256 digest) is made by that
+// thread too (PendingPrediction).
 // - Database slow or down: records stay queued (bounded by `capacity`) and the failed batch is retried with
 //   exponential backoff (initial_backoff doubling to max_backoff). A retried batch never duplicates rows.
 // - Queue full: the record is dropped (enqueue returns false) and counted; the prediction itself is still
@@ -20,9 +22,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -74,6 +78,16 @@ struct PredictionLogStats {
   std::chrono::steady_clock::time_point last_drop{};
 };
 
+// A prediction as the request path hands it over: `record` complete except for what to_record() derives on
+// the writer thread: record.inputs from `inputs` (when set), record.features and record.feature_digest from
+// `features` (when not empty).
+struct PendingPrediction {
+  store::PredictionRecord record;
+  std::optional<nlohmann::json> inputs;
+  std::vector<float> features;
+};
+store::PredictionRecord to_record(PendingPrediction pending);
+
 class PredictionLog {
  public:
   PredictionLog(std::unique_ptr<PredictionLogWriter> writer, PredictionLogOptions options);
@@ -83,7 +97,8 @@ class PredictionLog {
 
   // Thread-safe, never blocks on the database. False when the queue is full (counted as dropped) or the
   // log is stopped.
-  bool enqueue(store::PredictionRecord record);
+  bool enqueue(PendingPrediction pending);
+  bool enqueue(store::PredictionRecord record) { return enqueue(PendingPrediction{std::move(record), {}, {}}); }
   // Idempotent; blocks until drained or drain_timeout (see above).
   void stop();
   PredictionLogStats stats() const;
@@ -98,7 +113,7 @@ class PredictionLog {
   PredictionLogOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<store::PredictionRecord> queue_;
+  std::deque<PendingPrediction> queue_;
   std::size_t in_flight_ = 0;
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
@@ -111,9 +126,9 @@ class PredictionLog {
 void register_prediction_log_metrics(MetricsRegistry& registry, const std::shared_ptr<PredictionLog>& log);
 
 // A record for a prediction answered now: created_at now, key_id from the principal (none when anonymous),
-// route from the context, latency since ctx.start, features (may be empty: no digest then).
-store::PredictionRecord make_prediction_record(const RequestContext& ctx, std::string prediction_id,
-                                               const nlohmann::json& inputs, const nlohmann::ordered_json& outputs,
-                                               std::string model_version, std::span<const float> features);
+// route from the context, latency since ctx.start, `outputs` the response body (JSON text), features (may be
+// empty: no digest then).
+PendingPrediction make_prediction_record(const RequestContext& ctx, std::string prediction_id, nlohmann::json inputs,
+                                         std::string outputs, std::string model_version, std::vector<float> features);
 
 }  // namespace pdex::service

@@ -5,15 +5,17 @@ namespace pdex::service {
 nlohmann::ordered_json battle_prediction_json(const BattleRequest& request, double p1, const std::string& model_version,
                                               const std::string& prediction_id) {
   const int winner = p1 >= 0.5 ? 1 : 2;
-  return nlohmann::ordered_json{{"winner", winner},
-                                {"winner_name", request.config.side[winner - 1].species->name},
-                                {"confidence", winner == 1 ? p1 : 1 - p1},
-                                {"pokemon_1_win_probability", p1},
-                                {"pokemon_2_win_probability", 1 - p1},
-                                {"model_version", model_version},
-                                {"prediction_id", prediction_id},
-                                {"pokemon_1", battle_side_json(request, 0)},
-                                {"pokemon_2", battle_side_json(request, 1)}};
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();  // not an initializer list: see battle_side_json
+  out["winner"] = winner;
+  out["winner_name"] = request.config.side[winner - 1].species->name;
+  out["confidence"] = winner == 1 ? p1 : 1 - p1;
+  out["pokemon_1_win_probability"] = p1;
+  out["pokemon_2_win_probability"] = 1 - p1;
+  out["model_version"] = model_version;
+  out["prediction_id"] = prediction_id;
+  out["pokemon_1"] = battle_side_json(request, 0);
+  out["pokemon_2"] = battle_side_json(request, 1);
+  return out;
 }
 
 }  // namespace pdex::service
