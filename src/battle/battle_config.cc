@@ -36,6 +36,33 @@ std::optional<PolicyKind> parse_policy(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<SideSpecError> apply_side_spec(const dex::Dex& dex, const SideSpec& spec, PokemonConfig& side) {
+  std::vector<SideSpecError> errors;
+  if (spec.species) {
+    side.species = dex.find_species(*spec.species);
+    if (!side.species) {
+      errors.push_back({SideSpecError::Field::Species, 0, cat("unknown Pokémon '", *spec.species, "'")});
+    }
+  }
+  for (std::size_t m = 0; m < spec.moves.size(); ++m) {
+    const dex::Move* move = dex.find_move(spec.moves[m]);
+    if (!move) errors.push_back({SideSpecError::Field::Move, m, cat("unknown move '", spec.moves[m], "'")});
+    side.moves.push_back(move);
+  }
+  if (spec.level) side.spread.level = *spec.level;
+  if (spec.ivs) side.spread.ivs = *spec.ivs;
+  if (spec.avs) side.spread.avs = *spec.avs;
+  if (spec.nature) {
+    if (const dex::Nature* nature = dex::find_nature(*spec.nature)) {
+      side.spread.nature = nature;
+    } else {
+      errors.push_back({SideSpecError::Field::Nature, 0, cat("unknown nature '", *spec.nature, "'")});
+    }
+  }
+  if (spec.policy) side.policy = *spec.policy;
+  return errors;
+}
+
 std::optional<std::string> validate_config(const dex::Dex& dex, const BattleConfig& config) {
   (void)dex;
   if (config.turn_limit < 1 || config.turn_limit > 100000) {

@@ -139,4 +139,29 @@ std::string describe(const EventLog& log, const Event& e) {
   return "";
 }
 
+nlohmann::ordered_json event_json(const EventLog& log, const Event& e) {
+  nlohmann::ordered_json ev = {{"turn", e.turn}, {"kind", std::string(event_kind_name(e.kind))}};
+  if (e.side == 0 || e.side == 1) ev["side"] = e.side + 1;
+  if (e.move) ev["move"] = e.move->name;
+  if (!e.detail.empty()) ev["detail"] = std::string(e.detail);
+  switch (e.kind) {
+    case EventKind::Damage:
+    case EventKind::SubDamage:
+      ev["damage"] = e.value;
+      ev["crit"] = e.crit;
+      if (e.roll >= 0) ev["roll_percent"] = 85 + e.roll;
+      ev["effectiveness"] = e.effectiveness_quarters / 4.0;
+      break;
+    default:
+      if (e.value != 0 || e.kind == EventKind::Turn) ev["value"] = e.value;
+      break;
+  }
+  if (e.hp_after >= 0) {
+    ev["hp_after"] = e.hp_after;
+    ev["max_hp"] = e.max_hp;
+  }
+  ev["text"] = describe(log, e);
+  return ev;
+}
+
 }  // namespace pdex::battle

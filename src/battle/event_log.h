@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "dex/move.h"
 
 namespace pdex::battle {
@@ -61,5 +63,10 @@ struct EventLog {
 // (critical, roll 93%, super effective), 41/138 HP left", ...).
 std::string describe(const EventLog& log, const Event& e);
 std::string_view event_kind_name(EventKind k);  // "turn", "move", ...
+
+// One event as the JSON of `pdex battle simulate --json` and POST /api/v1/simulate/battle: turn, kind, side
+// (1 or 2), move, detail, then damage, crit, roll_percent, effectiveness for damage events or value (always
+// for turns, else when non-zero), hp_after and max_hp where HP changed, and text (describe()).
+nlohmann::ordered_json event_json(const EventLog& log, const Event& e);
 
 }  // namespace pdex::battle

@@ -1,6 +1,7 @@
 // `pdex battle odds|simulate`: win probabilities and seeded turn-by-turn battles from the engine.
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "battle/odds.h"
 #include "cli/command.h"
 #include "cli/dex_source.h"
+#include "cli/option_checks.h"
 #include "common/settings.h"
 #include "dex/dex.h"
 #include "dex/dex_json.h"
@@ -105,41 +107,39 @@ battle::BattleConfig build_config(const dex::Dex& dex, const BattleOptions& o) {
   for (int i = 0; i < 2; ++i) {
     const SideOptions& s = o.side[i];
     const std::string p = "--p" + std::to_string(i + 1);
-    battle::PokemonConfig& pc = config.side[i];
     const std::size_t colon = s.team.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 >= s.team.size()) {
       throw CommandError(kUsage, p + ": expected SPECIES:MOVE[,MOVE...], got '" + s.team + "'");
     }
-    const std::string species_key = s.team.substr(0, colon);
-    pc.species = dex.find_species(species_key);
-    if (!pc.species) throw CommandError(kInvalidData, p + ": unknown Pokémon '" + species_key + "'");
-    const std::vector<std::string> moves = split(s.team.substr(colon + 1), ',');
-    if (moves.size() > 4) throw CommandError(kUsage, p + ": at most 4 moves, got " + std::to_string(moves.size()));
-    for (const std::string& key : moves) {
+    battle::SideSpec spec;
+    spec.species = s.team.substr(0, colon);
+    spec.moves = split(s.team.substr(colon + 1), ',');
+    if (spec.moves.size() > 4) {
+      throw CommandError(kUsage, p + ": at most 4 moves, got " + std::to_string(spec.moves.size()));
+    }
+    for (const std::string& key : spec.moves) {
       if (key.empty()) throw CommandError(kUsage, p + ": empty move name in '" + s.team + "'");
-      const dex::Move* m = dex.find_move(key);
-      if (!m) throw CommandError(kInvalidData, p + ": unknown move '" + key + "'");
-      pc.moves.push_back(m);
     }
-    if (s.level) {
-      if (*s.level < 1 || *s.level > 100) {
-        throw CommandError(kUsage, p + "-level: expected 1..100, got " + std::to_string(*s.level));
-      }
-      pc.spread.level = *s.level;
-    } else {
-      pc.spread.level = o.level;
+    spec.level = s.level.value_or(o.level);
+    if (*spec.level < 1 || *spec.level > 100) {
+      throw CommandError(kUsage, p + "-level: expected 1..100, got " + std::to_string(*spec.level));
     }
-    if (!s.ivs.empty()) pc.spread.ivs = parse_spread_values(p + "-ivs", s.ivs, 31);
-    if (!s.avs.empty()) pc.spread.avs = parse_spread_values(p + "-avs", s.avs, 200);
-    if (!s.nature.empty()) {
-      pc.spread.nature = dex::find_nature(s.nature);
-      if (!pc.spread.nature) throw CommandError(kUsage, p + "-nature: unknown nature '" + s.nature + "'");
-    }
-    pc.policy = *default_policy;
+    if (!s.ivs.empty()) spec.ivs = parse_spread_values(p + "-ivs", s.ivs, 31);
+    if (!s.avs.empty()) spec.avs = parse_spread_values(p + "-avs", s.avs, 200);
+    if (!s.nature.empty()) spec.nature = s.nature;
+    spec.policy = *default_policy;
     if (!s.policy.empty()) {
-      const auto pol = battle::parse_policy(s.policy);
-      if (!pol) throw CommandError(kUsage, p + "-policy: expected fixed, greedy or random, got '" + s.policy + "'");
-      pc.policy = *pol;
+      spec.policy = battle::parse_policy(s.policy);
+      if (!spec.policy) {
+        throw CommandError(kUsage, p + "-policy: expected fixed, greedy or random, got '" + s.policy + "'");
+      }
+    }
+    battle::PokemonConfig& pc = config.side[i];
+    const std::vector<battle::SideSpecError> errors = battle::apply_side_spec(dex, spec, pc);
+    if (!errors.empty()) {
+      const battle::SideSpecError& e = errors.front();
+      if (e.field == battle::SideSpecError::Field::Nature) throw CommandError(kUsage, p + "-nature: " + e.message);
+      throw CommandError(kInvalidData, p + ": " + e.message);
     }
     pc.fixed_move_index = 0;
   }
@@ -213,32 +213,8 @@ void run_simulate(const BattleOptions& o) {
   const std::string winner_name = result.winner == 0 ? "" : config.side[result.winner - 1].species->name;
   if (o.json_output) {
     json events = json::array();
-    for (const battle::Event& e : log.events) {
-      json ev = {{"turn", e.turn}, {"kind", battle::event_kind_name(e.kind)}, {"text", battle::describe(log, e)}};
-      if (e.side == 0 || e.side == 1) ev["side"] = e.side + 1;
-      if (e.move) ev["move"] = e.move->name;
-      if (!e.detail.empty()) ev["detail"] = std::string(e.detail);
-      switch (e.kind) {
-        case battle::EventKind::Damage:
-        case battle::EventKind::SubDamage:
-          ev["damage"] = e.value;
-          ev["crit"] = e.crit;
-          if (e.roll >= 0) ev["roll_percent"] = 85 + e.roll;
-          ev["effectiveness"] = e.effectiveness_quarters / 4.0;
-          break;
-        case battle::EventKind::Turn:
-          ev["value"] = e.value;
-          break;
-        default:
-          if (e.value != 0) ev["value"] = e.value;
-          break;
-      }
-      if (e.hp_after >= 0) {
-        ev["hp_after"] = e.hp_after;
-        ev["max_hp"] = e.max_hp;
-      }
-      events.push_back(std::move(ev));
-    }
+    // The API's event shape (battle/event_log.h); `json` orders the keys, as this command always printed them.
+    for (const battle::Event& e : log.events) events.push_back(json(battle::event_json(log, e)));
     json out = {{"winner", result.winner},    {"winner_name", winner_name}, {"turns", result.turns}, {"seed", o.seed},
                 {"p1", side_json(config, 0)}, {"p2", side_json(config, 1)}, {"events", events}};
     std::cout << out.dump() << "\n";
@@ -275,13 +251,16 @@ void add_battle_commands(CLI::App& app) {
   add_battle_options(odds, *odds_opts);
   odds->add_option("--method", *method, "auto (default) | exact | mc");
   odds->add_option("--n", *n, "Monte Carlo battles (default 10000)");
-  odds->add_option("--seed", odds_opts->seed, "Monte Carlo seed (default 1)");
+  odds->add_option("--seed", odds_opts->seed, "Monte Carlo seed (default 1)")
+      ->check(unsigned_integer(std::numeric_limits<std::uint64_t>::max()));
   odds->callback([odds_opts, method, n] { run_odds(*odds_opts, *method, *n); });
 
   auto sim_opts = std::make_shared<BattleOptions>();
   CLI::App* simulate = battle->add_subcommand("simulate", "One seeded battle, turn by turn, and its winner");
   add_battle_options(simulate, *sim_opts);
-  simulate->add_option("--seed", sim_opts->seed, "Random seed (same seed, same battle)")->required();
+  simulate->add_option("--seed", sim_opts->seed, "Random seed (same seed, same battle)")
+      ->required()
+      ->check(unsigned_integer(std::numeric_limits<std::uint64_t>::max()));
   simulate->callback([sim_opts] { run_simulate(*sim_opts); });
   simulate->footer("The Dex is read from PDEX_DEX_FILE (default data/lgpe-dex.json).");
   odds->footer("The Dex is read from PDEX_DEX_FILE (default data/lgpe-dex.json).");

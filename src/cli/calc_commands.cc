@@ -48,7 +48,7 @@ struct DamageRequest {
   int level = 50;
   std::optional<int> attacker_level, defender_level;
   bool crit = false;
-  std::string attacker_stats, defender_stats;
+  std::optional<std::string> attacker_stats, defender_stats;  // absent: computed from the spread
   bool json_output = false;
 };
 
@@ -106,10 +106,10 @@ void run_damage(const DamageRequest& req) {
   dex::StatSpread attacker_spread, defender_spread;
   attacker_spread.level = req.attacker_level.value_or(req.level);
   defender_spread.level = req.defender_level.value_or(req.level);
-  dex::StatTable attacker_stats = req.attacker_stats.empty() ? dex::compute_stats(attacker.base_stats, attacker_spread)
-                                                             : parse_stats("--attacker-stats", req.attacker_stats);
-  dex::StatTable defender_stats = req.defender_stats.empty() ? dex::compute_stats(defender.base_stats, defender_spread)
-                                                             : parse_stats("--defender-stats", req.defender_stats);
+  dex::StatTable attacker_stats = !req.attacker_stats ? dex::compute_stats(attacker.base_stats, attacker_spread)
+                                                      : parse_stats("--attacker-stats", *req.attacker_stats);
+  dex::StatTable defender_stats = !req.defender_stats ? dex::compute_stats(defender.base_stats, defender_spread)
+                                                      : parse_stats("--defender-stats", *req.defender_stats);
 
   battle::AttackerView a;
   a.level = attacker_spread.level;

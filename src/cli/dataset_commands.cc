@@ -1,7 +1,7 @@
 // `pdex dataset build|check`: engine-labelled battle datasets for the model (docs/dataset-format.md).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <sstream>
 
@@ -9,27 +9,20 @@
 
 #include "cli/command.h"
 #include "cli/dex_source.h"
+#include "cli/json_file.h"
 #include "cli/ml_paths.h"
+#include "cli/option_checks.h"
 #include "cli/run_tracking.h"
 #include "common/sha256.h"
 #include "ml/dataset.h"
 #include "ml/dataset_check.h"
+#include "ml/json_number.h"
 
 namespace pdex::cli {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-json read_json_file(const std::string& path, const std::string& option) {
-  std::ifstream f(path);
-  if (!f) throw CommandError(kUsage, option + ": cannot open '" + path + "'");
-  try {
-    return json::parse(f);
-  } catch (const json::parse_error& e) {
-    throw CommandError(kInvalidData, path + ": malformed JSON: " + e.what());
-  }
-}
 
 struct BuildOptions {
   std::string config_path = "configs/dataset.json";
@@ -105,14 +98,21 @@ void run_check(const std::string& dataset_arg, const std::string& thresholds_pat
   ml::CheckThresholds t;
   if (!thresholds_path.empty()) {
     const json j = read_json_file(thresholds_path, "--thresholds");
-    try {
-      const json& d = j.contains("dataset_check") ? j.at("dataset_check") : j;
-      t.min_side1_share = d.value("min_side1_share", t.min_side1_share);
-      t.max_side1_share = d.value("max_side1_share", t.max_side1_share);
-      t.max_duplicate_rate = d.value("max_duplicate_rate", t.max_duplicate_rate);
-    } catch (const json::exception& e) {
-      throw CommandError(kInvalidData, thresholds_path + ": " + e.what());
-    }
+    const bool nested = j.is_object() && j.contains("dataset_check");
+    const json& d = nested ? j.at("dataset_check") : j;
+    const std::string prefix = nested ? "dataset_check." : "";
+    if (!d.is_object()) throw CommandError(kInvalidData, thresholds_path + ": " + prefix + "expected an object");
+    auto threshold = [&](const char* key, double& out) {
+      if (!d.contains(key)) return;
+      try {
+        out = ml::json_real(d.at(key), prefix + key);
+      } catch (const std::invalid_argument& e) {
+        throw CommandError(kInvalidData, thresholds_path + ": " + e.what());
+      }
+    };
+    threshold("min_side1_share", t.min_side1_share);
+    threshold("max_side1_share", t.max_side1_share);
+    threshold("max_duplicate_rate", t.max_duplicate_rate);
   }
   ml::Dataset ds;
   try {
@@ -153,7 +153,8 @@ void add_dataset_commands(CLI::App& app) {
   auto b = std::make_shared<BuildOptions>();
   CLI::App* build = dataset->add_subcommand("build", "Simulate matchups over the roster and write a dataset");
   build->add_option("--config", b->config_path, "Dataset config (default configs/dataset.json)");
-  build->add_option("--seed", b->seed, "Override the config's seed");
+  build->add_option("--seed", b->seed, "Override the config's seed")
+      ->check(unsigned_integer(std::numeric_limits<std::uint64_t>::max()));
   build->add_option("--scale", b->scale, "Multiply every scenario's size (e.g. 0.1 for a quick run)");
   build->add_option("--threads", b->threads, "Worker threads (default: all cores); the result does not depend on it");
   build->add_option("--out", b->out, "Output directory (default $PDEX_DATA_DIR/datasets/<hash16>)");

@@ -5,12 +5,15 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/json_file.h"
 #include "cli/ml_paths.h"
+#include "cli/option_checks.h"
 #include "cli/run_tracking.h"
 #include "common/sha256.h"
 #include "common/version.h"
@@ -28,16 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-json read_json(const std::string& path, const std::string& option) {
-  std::ifstream f(path);
-  if (!f) throw CommandError(kUsage, option + ": cannot open '" + path + "'");
-  try {
-    return json::parse(f);
-  } catch (const json::parse_error& e) {
-    throw CommandError(kInvalidData, path + ": malformed JSON: " + e.what());
-  }
-}
 
 double since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -73,7 +66,7 @@ void run_train(const TrainOptions& o) {
   const auto t_start = std::chrono::steady_clock::now();
   ml::ModelConfig config;
   try {
-    config = ml::ModelConfig::from_json(read_json(o.config, "--config"));
+    config = ml::ModelConfig::from_json(read_json_file(o.config, "--config"));
   } catch (const std::invalid_argument& e) {
     throw CommandError(kInvalidData, o.config + ": " + e.what());
   }
@@ -210,7 +203,7 @@ void run_evaluate(const EvalOptions& o) {
   std::optional<ml::GateConfig> gates;
   if (!o.no_gates) {
     try {
-      gates = ml::GateConfig::from_json(read_json(o.gates, "--gates"));
+      gates = ml::GateConfig::from_json(read_json_file(o.gates, "--gates"));
     } catch (const std::invalid_argument& e) {
       throw CommandError(kInvalidData, o.gates + ": " + e.what());
     }
@@ -318,7 +311,8 @@ void add_model_commands(CLI::App& app) {
                     "Model config (default configs/model.json; configs/model-rf.json for a random forest)");
   train->add_option("--name", t->name, "Bundle name: written to $PDEX_DATA_DIR/models/NAME (default 'default')");
   train->add_option("--out", t->out, "Bundle directory (overrides --name's location)");
-  train->add_option("--seed", t->seed, "Override the XGBoost seed");
+  train->add_option("--seed", t->seed, "Override the XGBoost seed")
+      ->check(unsigned_integer(std::numeric_limits<std::int64_t>::max()));
   train->add_flag("--soft-labels", t->soft, "Train on the engine's probabilities instead of sampled winners");
   train->add_flag("--tune", t->tune,
                   "Random hyperparameter search first (config 'tune'; folds grouped by species pair)");

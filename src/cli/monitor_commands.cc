@@ -40,7 +40,7 @@ struct DriftOptions {
   bool json_out = false;
   bool html_out = false;
   std::string db;
-  std::string model;
+  std::string model = "default";
   bool any_version = false;
   std::size_t limit = 100'000;
 };
@@ -187,7 +187,7 @@ void run_drift(const DriftOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw CommandError(kUsage, e.what());
   }
-  const std::filesystem::path model_dir = o.model.empty() ? models_dir() / "default" : std::filesystem::path(o.model);
+  const std::filesystem::path model_dir = resolve_model_dir(o.model);
   json meta_bundle;
   try {
     meta_bundle = ml::read_bundle_meta(model_dir);
@@ -278,7 +278,7 @@ void add_monitor_commands(CLI::App& app) {
   drift->add_flag("--json", o->json_out, "Print the report as JSON (the fields of GET /api/v1/monitoring/drift)");
   drift->add_flag("--html", o->html_out, "Print a self-contained HTML report");
   drift->add_option("--db", o->db, "Database URL (default $PDEX_DATABASE_URL)");
-  drift->add_option("--model", o->model, "Model bundle directory (default $PDEX_DATA_DIR/models/default)");
+  drift->add_option("--model", o->model, "Bundle name or directory (default 'default': $PDEX_DATA_DIR/models/default)");
   drift->add_flag("--any-version", o->any_version,
                   "Include predictions of every model version (default: only the bundle's version)");
   drift->add_option("--limit", o->limit, "At most this many (most recent) predictions (default 100000)")

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
@@ -21,6 +20,7 @@
 
 #include "cli/command.h"
 #include "cli/dex_source.h"
+#include "cli/json_file.h"
 #include "cli/ml_paths.h"
 #include "cli/registry_cli.h"
 #include "cli/run_tracking.h"
@@ -62,14 +62,7 @@ std::string key_of(const json& parts) {
 
 void apply_config_file(PipelineOptions& o) {
   if (o.config_path.empty()) return;
-  std::ifstream f(o.config_path);
-  if (!f) throw CommandError(kUsage, "--config: cannot open '" + o.config_path + "'");
-  json j;
-  try {
-    j = json::parse(f);
-  } catch (const json::parse_error& e) {
-    throw CommandError(kInvalidData, o.config_path + ": malformed JSON: " + e.what());
-  }
+  const json j = read_json_file(o.config_path, "--config");
   if (!j.is_object()) throw CommandError(kInvalidData, o.config_path + ": expected an object");
   for (const auto& [key, v] : j.items()) {
     if (key.starts_with("_")) continue;

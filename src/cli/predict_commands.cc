@@ -51,16 +51,14 @@ void run_predict(const PredictOptions& o) {
   for (int i = 0; i < 2; ++i) {
     const std::string opt = "--p" + std::to_string(i + 1);
     const std::size_t colon = o.p[i].find(':');
-    const std::string species_key = o.p[i].substr(0, colon);
-    battle::PokemonConfig& pc = config.side[i];
-    pc.species = dex.find_species(species_key);
-    if (!pc.species) throw CommandError(kInvalidData, opt + ": unknown Pokémon '" + species_key + "'");
-    pc.spread.level = o.level;
+    battle::SideSpec spec;
+    spec.species = o.p[i].substr(0, colon);
+    spec.level = o.level;
     if (o.side_level[i]) {
       check_level(opt + "-level", *o.side_level[i]);
-      pc.spread.level = *o.side_level[i];
+      spec.level = *o.side_level[i];
     }
-    pc.policy = battle::PolicyKind::Greedy;
+    spec.policy = battle::PolicyKind::Greedy;
     if (colon != std::string::npos) {
       std::string rest = o.p[i].substr(colon + 1);
       std::size_t start = 0;
@@ -74,11 +72,11 @@ void run_predict(const PredictOptions& o) {
         throw CommandError(kUsage, opt + ": at most 4 moves, got " + std::to_string(move_keys[i].size()));
       for (const std::string& key : move_keys[i]) {
         if (key.empty()) throw CommandError(kUsage, opt + ": empty move name in '" + o.p[i] + "'");
-        const dex::Move* m = dex.find_move(key);
-        if (!m) throw CommandError(kInvalidData, opt + ": unknown move '" + key + "'");
-        pc.moves.push_back(m);
       }
+      spec.moves = move_keys[i];
     }
+    const std::vector<battle::SideSpecError> errors = battle::apply_side_spec(dex, spec, config.side[i]);
+    if (!errors.empty()) throw CommandError(kInvalidData, opt + ": " + errors.front().message);
   }
   // Absent moves: the side's recommended move against this opponent (greedy choice over its usable,
   // engine-supported learnset), as in the dataset's greedy_best scenario.

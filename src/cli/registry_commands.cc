@@ -2,7 +2,6 @@
 // in the database named by PDEX_DATABASE_URL, with artifacts under $PDEX_DATA_DIR/artifacts and promotion
 // under the quality gates and champion/challenger of configs/gates.json (registry/promotion.h).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -10,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/dex_source.h"
+#include "cli/json_file.h"
 #include "cli/ml_paths.h"
 #include "cli/registry_cli.h"
 #include "cli/run_tracking.h"
@@ -30,12 +30,9 @@ fs::path artifacts_dir() {
 }
 
 registry::PromotionPolicy read_promotion_policy(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw CommandError(kUsage, "--gates: cannot open '" + path + "'");
+  const json doc = read_json_file(path, "--gates");
   try {
-    return registry::PromotionPolicy::from_json(json::parse(f));
-  } catch (const json::parse_error& e) {
-    throw CommandError(kInvalidData, path + ": malformed JSON: " + e.what());
+    return registry::PromotionPolicy::from_json(doc);
   } catch (const std::invalid_argument& e) {
     throw CommandError(kInvalidData, path + ": " + e.what());
   }

@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,7 @@
 #include "common/sha256.h"
 #include "common/version.h"
 #include "ml/features.h"
+#include "ml/json_number.h"
 #include "ml/move_scoring.h"
 
 namespace pdex::ml {
@@ -131,10 +134,17 @@ namespace {
 
 template <typename T>
 T get_as(const json& j, const std::string& key) {
-  try {
-    return j.get<T>();
-  } catch (const json::exception& e) {
-    throw std::invalid_argument(key + ": wrong type (" + j.type_name() + ")");
+  if constexpr (std::is_same_v<T, double>) {
+    return json_real(j, key);
+  } else if constexpr (std::is_integral_v<T>) {
+    return json_integer<T>(j, key);
+  } else {  // std::vector<int>
+    if (!j.is_array()) throw std::invalid_argument(key + ": expected a list of integers, got " + j.dump());
+    T out;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      out.push_back(json_integer<typename T::value_type>(j[i], key + "[" + std::to_string(i) + "]"));
+    }
+    return out;
   }
 }
 
@@ -645,16 +655,25 @@ T parse_integer(const fs::path& path, std::size_t line, const std::string& colum
   }
   if (pos >= text.size()) csv_error(path, line, column, "expected an integer, got '" + std::string(text) + "'");
   std::uint64_t acc = 0;
+  const auto out_of_range = [&]() {
+    csv_error(path, line, column, "integer out of range, got '" + std::string(text) + "'");
+  };
   for (; pos < text.size(); ++pos) {
     const char ch = text[pos];
     if (ch < '0' || ch > '9') csv_error(path, line, column, "expected an integer, got '" + std::string(text) + "'");
-    acc = acc * 10 + static_cast<std::uint64_t>(ch - '0');
+    const auto digit = static_cast<std::uint64_t>(ch - '0');
+    if (acc > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) out_of_range();
+    acc = acc * 10 + digit;
   }
   if constexpr (std::is_unsigned_v<T>) {
     if (neg) csv_error(path, line, column, "expected a non-negative integer, got '" + std::string(text) + "'");
+    if (acc > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) out_of_range();
     v = static_cast<T>(acc);
   } else {
-    v = static_cast<T>(neg ? -static_cast<std::int64_t>(acc) : static_cast<std::int64_t>(acc));
+    // |min| of T is max + 1.
+    const auto limit = static_cast<std::uint64_t>(std::numeric_limits<T>::max()) + (neg ? 1 : 0);
+    if (acc > limit) out_of_range();
+    v = neg ? static_cast<T>(-static_cast<std::int64_t>(acc - 1) - 1) : static_cast<T>(acc);
   }
   return v;
 }
@@ -674,7 +693,7 @@ Dataset read_dataset(const fs::path& dir) {
   json schema;
   try {
     schema = json::parse(read_file(schema_path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number that overflows a double
     throw std::runtime_error(schema_path.string() + ": malformed JSON: " + e.what());
   }
   Dataset ds;
@@ -692,7 +711,11 @@ Dataset read_dataset(const fs::path& dir) {
     }
     ds.config = DatasetConfig::from_json(field(schema, "config", "config"));
     const json& feats = field(schema, "features", "features");
-    ds.feature_count = field(feats, "count", "features.count").get<std::size_t>();
+    try {
+      ds.feature_count = json_integer<std::uint32_t>(field(feats, "count", "features.count"), "features.count");
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(schema_path.string() + ": " + e.what());
+    }
     ds.feature_spec_hash = field(feats, "spec_hash", "features.spec_hash").get<std::string>();
     ds.dex_sha256 = field(schema, "dex_sha256", "dex_sha256").get<std::string>();
     ds.build_seconds = schema.value("build_seconds", 0.0);

@@ -8,6 +8,7 @@
 
 #include "battle/rng.h"
 #include "ml/features.h"
+#include "ml/json_number.h"
 #include "ml/metrics.h"
 
 namespace pdex::ml {
@@ -28,17 +29,17 @@ TuneConfig TuneConfig::from_json(const json& j) {
   for (const auto& [key, v] : j.items()) {
     try {
       if (key == "trials")
-        t.trials = v.get<int>();
+        t.trials = json_integer<int>(v, "tune.trials");
       else if (key == "folds")
-        t.folds = v.get<int>();
+        t.folds = json_integer<int>(v, "tune.folds");
       else if (key == "seed")
-        t.seed = v.get<std::uint64_t>();
+        t.seed = json_integer<std::uint64_t>(v, "tune.seed");
       else if (key == "num_boost_round")
-        t.num_boost_round = v.get<int>();
+        t.num_boost_round = json_integer<int>(v, "tune.num_boost_round");
       else if (key == "max_rows")
-        t.max_rows = v.get<std::size_t>();
+        t.max_rows = json_integer<std::size_t>(v, "tune.max_rows");
       else if (key == "max_seconds")
-        t.max_seconds = v.get<double>();
+        t.max_seconds = json_real(v, "tune.max_seconds");
       else if (key == "space") {
         if (!v.is_object()) throw std::invalid_argument("tune.space: expected an object of value lists");
         for (const auto& [name, values] : v.items()) {
@@ -104,10 +105,12 @@ ModelConfig ModelConfig::from_json(const json& j) {
     if (c.kind == "gbtree") {
       c.xgb = XgbTrainConfig::from_json(xgb);
     } else {
-      const int trees = rf.value("num_trees", 200);
-      const int depth = rf.value("max_depth", 10);
-      const double subsample = rf.value("subsample", 0.8);
-      const double colsample = rf.value("colsample_bynode", 0.8);
+      if (!rf.is_object()) throw std::invalid_argument("random_forest: expected an object");
+      const int trees = rf.contains("num_trees") ? json_integer<int>(rf["num_trees"], "random_forest.num_trees") : 200;
+      const int depth = rf.contains("max_depth") ? json_integer<int>(rf["max_depth"], "random_forest.max_depth") : 10;
+      const double subsample = rf.contains("subsample") ? json_real(rf["subsample"], "random_forest.subsample") : 0.8;
+      const double colsample =
+          rf.contains("colsample_bynode") ? json_real(rf["colsample_bynode"], "random_forest.colsample_bynode") : 0.8;
       for (const auto& [key, v] : rf.items()) {
         if (key != "num_trees" && key != "max_depth" && key != "subsample" && key != "colsample_bynode") {
           throw std::invalid_argument("random_forest." + key + ": unknown key");

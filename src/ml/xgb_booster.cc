@@ -13,6 +13,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "ml/json_number.h"
+
 namespace pdex::ml {
 namespace {
 
@@ -210,6 +212,10 @@ void XgbTrainConfig::validate() const {
   const auto fail = [](const std::string& field, const std::string& why) {
     throw std::invalid_argument("training config: " + field + " " + why);
   };
+  if (seed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    fail("seed",
+         "must be 0..9223372036854775807 (XGBoost reads it as a signed 64-bit integer), got " + std::to_string(seed));
+  }
   if (objective != "binary:logistic" && objective != "reg:logistic") {
     fail("objective", "'" + objective + "' is not binary:logistic or reg:logistic");
   }
@@ -281,35 +287,35 @@ XgbTrainConfig XgbTrainConfig::from_json(const nlohmann::json& j) {
       if (key == "objective")
         c.objective = value.get<std::string>();
       else if (key == "num_boost_round" || key == "n_estimators")
-        c.num_boost_round = value.get<int>();
+        c.num_boost_round = json_integer<int>(value, "training config: " + key);
       else if (key == "max_depth")
-        c.max_depth = value.get<int>();
+        c.max_depth = json_integer<int>(value, "training config: " + key);
       else if (key == "eta" || key == "learning_rate")
-        c.eta = value.get<double>();
+        c.eta = json_real(value, "training config: " + key);
       else if (key == "subsample")
-        c.subsample = value.get<double>();
+        c.subsample = json_real(value, "training config: " + key);
       else if (key == "colsample_bytree")
-        c.colsample_bytree = value.get<double>();
+        c.colsample_bytree = json_real(value, "training config: " + key);
       else if (key == "colsample_bynode")
-        c.colsample_bynode = value.get<double>();
+        c.colsample_bynode = json_real(value, "training config: " + key);
       else if (key == "min_child_weight")
-        c.min_child_weight = value.get<double>();
+        c.min_child_weight = json_real(value, "training config: " + key);
       else if (key == "lambda" || key == "reg_lambda")
-        c.lambda = value.get<double>();
+        c.lambda = json_real(value, "training config: " + key);
       else if (key == "num_parallel_tree")
-        c.num_parallel_tree = value.get<int>();
+        c.num_parallel_tree = json_integer<int>(value, "training config: " + key);
       else if (key == "seed")
-        c.seed = value.get<std::uint64_t>();
+        c.seed = json_integer<std::uint64_t>(value, "training config: " + key);
       else if (key == "nthread")
-        c.nthread = value.get<int>();
+        c.nthread = json_integer<int>(value, "training config: " + key);
       else if (key == "tree_method")
         c.tree_method = value.get<std::string>();
       else if (key == "max_bin")
-        c.max_bin = value.get<int>();
+        c.max_bin = json_integer<int>(value, "training config: " + key);
       else if (key == "eval_metric")
         c.eval_metric = value.get<std::string>();
       else if (key == "early_stopping_rounds")
-        c.early_stopping_rounds = value.get<int>();
+        c.early_stopping_rounds = json_integer<int>(value, "training config: " + key);
       else if (key == "extra")
         c.extra = value.get<std::map<std::string, std::string>>();
       else

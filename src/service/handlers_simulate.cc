@@ -16,31 +16,6 @@ using nlohmann::ordered_json;
 
 constexpr std::int64_t kMaxSeed = (std::int64_t{1} << 53) - 1;  // exact in a JSON double
 
-ordered_json event_json(const battle::EventLog& log, const battle::Event& e) {
-  ordered_json ev = {{"turn", e.turn}, {"kind", std::string(battle::event_kind_name(e.kind))}};
-  if (e.side == 0 || e.side == 1) ev["side"] = e.side + 1;
-  if (e.move) ev["move"] = e.move->name;
-  if (!e.detail.empty()) ev["detail"] = std::string(e.detail);
-  switch (e.kind) {
-    case battle::EventKind::Damage:
-    case battle::EventKind::SubDamage:
-      ev["damage"] = e.value;
-      ev["crit"] = e.crit;
-      if (e.roll >= 0) ev["roll_percent"] = 85 + e.roll;
-      ev["effectiveness"] = e.effectiveness_quarters / 4.0;
-      break;
-    default:
-      if (e.value != 0 || e.kind == battle::EventKind::Turn) ev["value"] = e.value;
-      break;
-  }
-  if (e.hp_after >= 0) {
-    ev["hp_after"] = e.hp_after;
-    ev["max_hp"] = e.max_hp;
-  }
-  ev["text"] = battle::describe(log, e);
-  return ev;
-}
-
 Response simulate_battle(const ServiceState& state, const Request& req, RequestContext& ctx) {
   auto body = parse_json_object_body(req);
   if (auto* p = std::get_if<Problem>(&body)) return problem_for(ctx, std::move(*p));
@@ -64,7 +39,7 @@ Response simulate_battle(const ServiceState& state, const Request& req, RequestC
   battle::EventLog log;
   const battle::BattleResult result = battle::run_battle(*state.dex, battle_req.config, rng, &log);
   ordered_json events = ordered_json::array();
-  for (const battle::Event& e : log.events) events.push_back(event_json(log, e));
+  for (const battle::Event& e : log.events) events.push_back(battle::event_json(log, e));
   ordered_json out = {
       {"winner", result.winner},
       {"winner_name", result.winner == 0 ? ordered_json(nullptr)
