@@ -80,6 +80,11 @@ void BM_Handle_PredictBattle(benchmark::State& st) {
 }
 BENCHMARK(BM_Handle_PredictBattle)->Name("BM_Handle/predict_battle");
 
+void BM_Handle_Pokemon(benchmark::State& st) {
+  run_handle(st, service::http::verb::get, "/api/v1/pokemon/25", "");
+}
+BENCHMARK(BM_Handle_Pokemon)->Name("BM_Handle/pokemon_25");
+
 // The handler's parts.
 void BM_Part_ParseAndValidate(benchmark::State& st) {
   Fixture& f = fixture();

@@ -17,8 +17,11 @@ ordered_json optional_json(const std::optional<T>& v) {
 
 ordered_json species_ref(const dex::Dex& dex, const std::string& showdown_id) {
   const dex::Species* s = dex.find_species(showdown_id);
-  if (!s) return ordered_json{{"id", nullptr}, {"showdown_id", showdown_id}, {"name", showdown_id}};
-  return ordered_json{{"id", s->id}, {"showdown_id", s->showdown_id}, {"name", s->name}};
+  ordered_json out = ordered_json::object();
+  out["id"] = s ? ordered_json(s->id) : ordered_json(nullptr);
+  out["showdown_id"] = s ? s->showdown_id : showdown_id;
+  out["name"] = s ? s->name : showdown_id;
+  return out;
 }
 
 }  // namespace
@@ -97,9 +100,10 @@ ordered_json species_detail(const dex::Dex& dex, const dex::Species& s, int leve
   for (const dex::LearnsetEntry& e : dex.learnset(s.id)) {
     const dex::Move* m = dex.move_by_id(e.move_id);
     if (!m) continue;
-    ordered_json row = {{"move", move_summary(*m)},
-                        {"method", std::string(dex::learn_method_name(e.method))},
-                        {"level", optional_json(e.level)}};
+    ordered_json row = ordered_json::object();  // member by member: see battle_side_json (battle_request.cc)
+    row["move"] = move_summary(*m);
+    row["method"] = dex::learn_method_name(e.method);
+    row["level"] = optional_json(e.level);
     if (e.inherited_from) {
       const dex::Species* from = dex.species_by_id(*e.inherited_from);
       row["inherited_from"] = from ? species_ref(dex, from->showdown_id) : ordered_json(*e.inherited_from);
