@@ -51,6 +51,9 @@ void register_system_routes(Router& router, ServiceState& state) {
       Problem p = make_problem(503, "not ready: " + reasons.front().field + ": " + reasons.front().message);
       p.errors = std::move(reasons);
       p.extensions["checks"] = checks;
+      // 503 takes the instance out of rotation (DESIGN §3), but an operator must still see whether it answers
+      // predictions: with a model and the database down it does (the prediction log buffers), so "degraded".
+      p.extensions["readiness"] = model ? "degraded" : "unavailable";
       Response res = problem_for(ctx, std::move(p));
       res.set(http::field::retry_after, "5");
       return res;

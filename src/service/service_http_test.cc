@@ -75,6 +75,7 @@ TEST_F(HttpTest, ReadyFollowsModelAndDatabase) {
   auto r = get(port(), "/ready");
   expect_problem(r, 503, "model");
   EXPECT_EQ(r.json()["checks"]["model"]["ok"], false);
+  EXPECT_EQ(r.json()["readiness"], "unavailable") << "no model: nothing is predicted";
 
   server_->state().models.set(std::make_shared<ConstantModel>(0.7));
   r = get(port(), "/ready");
@@ -84,6 +85,7 @@ TEST_F(HttpTest, ReadyFollowsModelAndDatabase) {
   server_->set_database_down(true);
   r = get(port(), "/ready");
   expect_problem(r, 503, "database");
+  EXPECT_EQ(r.json()["readiness"], "degraded") << "the model still answers while the database is down";
   server_->set_database_down(false);
   server_->state().models.set(nullptr);
 }
