@@ -1,4 +1,5 @@
-# Helpers for the script tests that drive the `pdex` command (source it; needs $PDEX and $work set).
+# Check helpers for the script tests (source it): pass and fail count into $failures; run and the expect_*
+# helpers drive the `pdex` command and need $PDEX and $work set.
 # Each check prints "ok ..." or "FAIL ..." and counts failures in $failures; the test ends with its own summary.
 
 failures=0

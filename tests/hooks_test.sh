@@ -9,12 +9,7 @@ command -v clang-format >/dev/null || { echo "hooks_test: clang-format not insta
 src=$(pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-hooks.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
+source "$src/tests/cli_lib.sh"  # pass, fail, $failures
 
 repo=$work/repo
 mkdir -p "$repo/scripts" "$repo/src"

@@ -18,9 +18,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/pdex-monitoring-metrics.XXXXXX")
 source tests/e2e/monitoring_lib.sh
 trap 'stop_started; rm -rf "$WORK"' EXIT
 
-failures=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
+source tests/cli_lib.sh  # pass, fail, $failures
 
 build_tiny_model
 export PDEX_DATABASE_URL="sqlite://$WORK/pdex.sqlite"

@@ -13,8 +13,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/pdex-fault.XXXXXX")
 export PDEX_DATA_DIR=$WORK/var
 mkdir -p "$PDEX_DATA_DIR"
 source "$ROOT/tests/server_lib.sh"
+source "$ROOT/tests/cli_lib.sh"  # pass, fail, $failures
 PG_DIR=""
-failures=0
 
 fault_cleanup() {
   server_cleanup KILL
@@ -23,11 +23,6 @@ fault_cleanup() {
 }
 trap fault_cleanup EXIT
 
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
 check() {  # check "what" COMMAND...: passes when the command succeeds
   local what=$1
   shift

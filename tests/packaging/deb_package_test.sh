@@ -16,12 +16,7 @@ command -v dpkg-deb >/dev/null || { echo "deb_package_test: dpkg-deb not install
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdex-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   $*"; }
-fail() {
-  echo "FAIL $*" >&2
-  failures=$((failures + 1))
-}
+source tests/cli_lib.sh  # pass, fail, $failures
 expect() { if grep -qE "$2" <<<"$3"; then pass "$1"; else fail "$1: /$2/ not in: $3"; fi; }
 
 version=$(sed -n 's/^project(PredictionDex VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
