@@ -8,11 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_database.h"
 #include "cli/command.h"
 #include "common/settings.h"
 #include "store/api_key_repository.h"
 #include "store/database.h"
-#include "store/migrations.h"
 
 namespace pdex::cli {
 namespace {
@@ -24,13 +24,7 @@ std::unique_ptr<store::Database> open_migrated() {
   } catch (const std::invalid_argument& e) {
     throw CommandError(kUsage, e.what());
   }
-  try {
-    auto db = std::make_unique<store::Database>(s.database_url);
-    store::migrate(db->session());
-    return db;
-  } catch (const store::DatabaseError& e) {
-    throw CommandError(kFailure, e.what());
-  }
+  return open_migrated_database(s.database_url);
 }
 
 struct CreateOptions {

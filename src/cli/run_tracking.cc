@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/cli_database.h"
 #include "cli/command.h"
 #include "cli/dex_source.h"
 #include "common/version.h"
-#include "store/migrations.h"
 #include "store/run_repository.h"
 
 namespace pdex::cli {
@@ -32,14 +32,7 @@ std::string code_version() {
 }
 
 std::unique_ptr<store::Database> open_tracking_database() {
-  const Settings s = settings_for_cli();
-  try {
-    auto db = std::make_unique<store::Database>(s.database_url);
-    store::migrate(db->session());
-    return db;
-  } catch (const store::DatabaseError& e) {
-    throw CommandError(kFailure, e.what());
-  }
+  return open_migrated_database(settings_for_cli().database_url);
 }
 
 json artifact_entry(const std::string& name, const std::string& path, const std::string& sha256) {

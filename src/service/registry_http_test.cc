@@ -31,12 +31,7 @@ class RegistryServer {
     state_->dex = test_dex();
     state_->dex_source = "file data/lgpe-dex.json";
     api_ = std::make_unique<ApiServer>(state_, nullptr);
-    SecurityOptions o;
-    o.key_cache_ttl = 100ms;
-    o.rate_limit_rps = 10'000;
-    o.rate_limit_burst = 10'000;
-    o.anon_rate_limit_rps = 10'000;
-    o.anon_rate_limit_burst = 10'000;
+    SecurityOptions o = test_security_options();
     o.prediction_log = false;
     security_ = std::make_unique<SecurityLayer>(*api_, o);
     api_->listen();

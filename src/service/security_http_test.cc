@@ -18,19 +18,9 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-SecurityOptions test_options() {
-  SecurityOptions o;
-  o.key_cache_ttl = 100ms;
-  o.rate_limit_rps = 10'000;
-  o.rate_limit_burst = 10'000;
-  o.anon_rate_limit_rps = 10'000;
-  o.anon_rate_limit_burst = 10'000;
-  return o;
-}
-
 class SecureServer {
  public:
-  explicit SecureServer(SecurityOptions options = test_options(), SecurityDependencies deps = {}) {
+  explicit SecureServer(SecurityOptions options = test_security_options(), SecurityDependencies deps = {}) {
     static std::atomic<int> n{0};
     dir_ = std::filesystem::temp_directory_path() /
            ("pdex-security-http-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
@@ -167,7 +157,7 @@ TEST(SecurityHttp, RevokedKeyStopsWorkingWithinTheCacheTtl) {
 TEST(SecurityHttp, LastUsedIsRecordedInTheBackground) {
   SecurityDependencies deps;
   deps.key_usage_flush_interval = 50ms;
-  SecureServer s(test_options(), std::move(deps));
+  SecureServer s(test_security_options(), std::move(deps));
   const auto k = s.create_key({"read"});
   EXPECT_EQ(with_key(s.port(), http::verb::get, "/api/v1/types", k.key).status, 200);
   std::optional<std::string> last;
@@ -225,7 +215,7 @@ TEST(SecurityHttp, WebSessionCookieAndCsrfDefence) {
 }
 
 TEST(SecurityHttp, SecureCookieWhenConfiguredAndSessionsLackAdmin) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.session_cookie_secure = true;
   o.metrics_access = MetricsAccess::Admin;
   SecureServer s(o);
@@ -241,14 +231,14 @@ TEST(SecurityHttp, SecureCookieWhenConfiguredAndSessionsLackAdmin) {
 }
 
 TEST(SecurityHttp, MetricsOnLoopbackOnly) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.metrics_access = MetricsAccess::Loopback;
   SecureServer s(o);
   EXPECT_EQ(get(s.port(), "/metrics").status, 200) << "the test client is on 127.0.0.1";
 }
 
 TEST(SecurityHttp, RateLimitPerKeyWithRetryAfter) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.rate_limit_rps = 1;
   o.rate_limit_burst = 3;
   SecureServer s(o);
@@ -267,7 +257,7 @@ TEST(SecurityHttp, RateLimitPerKeyWithRetryAfter) {
 }
 
 TEST(SecurityHttp, AnonymousRateLimitPerAddressSparesProbes) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.anon_rate_limit_rps = 0.5;
   o.anon_rate_limit_burst = 2;
   SecureServer s(o);
@@ -280,7 +270,7 @@ TEST(SecurityHttp, AnonymousRateLimitPerAddressSparesProbes) {
 }
 
 TEST(SecurityHttp, WebAppFilesAreNeitherAuthenticatedNorRateLimited) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.anon_rate_limit_rps = 0.5;
   o.anon_rate_limit_burst = 2;
   SecureServer s(o);
@@ -361,7 +351,7 @@ TEST(SecurityHttp, FeatureDigestIsLoggedWhenTheModelGivesFeatures) {
 }
 
 TEST(SecurityHttp, AuthOffLeavesRoutesOpen) {
-  auto o = test_options();
+  auto o = test_security_options();
   o.auth_enabled = false;
   SecureServer s(o);
   EXPECT_EQ(get(s.port(), "/api/v1/types").status, 200);

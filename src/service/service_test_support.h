@@ -21,6 +21,7 @@
 
 #include "dex/dex_json.h"
 #include "service/api_server.h"
+#include "service/security_options.h"
 
 namespace pdex::service::testing {
 
@@ -31,6 +32,18 @@ using tcp = net::ip::tcp;
 inline std::shared_ptr<const dex::Dex> test_dex() {
   static const auto dex = std::make_shared<const dex::Dex>(dex::load_dex_json("data/lgpe-dex.json"));
   return dex;
+}
+
+// Security options for tests that exercise keys and sessions, not rate limits: a short key cache (revocations
+// show within 100 ms) and limits no test reaches.
+inline SecurityOptions test_security_options() {
+  SecurityOptions o;
+  o.key_cache_ttl = std::chrono::milliseconds(100);
+  o.rate_limit_rps = 10'000;
+  o.rate_limit_burst = 10'000;
+  o.anon_rate_limit_rps = 10'000;
+  o.anon_rate_limit_burst = 10'000;
+  return o;
 }
 
 // A served model for tests: a fixed probability (a real double of the interface, not of the ml code).
