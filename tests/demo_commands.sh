@@ -56,22 +56,15 @@ PY
 # What scripts/up prepares.
 "$PDEX" db init >/dev/null
 "$PDEX" db import >/dev/null
-if "$PDEX" pipeline run --help >/dev/null 2>&1 && "$PDEX" --help | grep -q '^  pipeline'; then
-  # A model trained in seconds on a few hundred rows cannot pass the production gates: loose ones here.
-  cat >"$work/gates.json" <<'JSON'
+# A model trained in seconds on a few hundred rows cannot pass the production gates: loose ones here.
+cat >"$work/gates.json" <<'JSON'
 {"gates": {"max_gap_to_bayes_ceiling": 1, "max_ece": 1},
  "champion_challenger": {"max_accuracy_drop": 1, "max_log_loss_increase": 100},
  "dataset_check": {"min_side1_share": 0, "max_side1_share": 1, "max_duplicate_rate": 1}}
 JSON
-  "$PDEX" pipeline run --scale 0.005 --promote --gates "$work/gates.json" >"$work/pipeline.log" 2>&1 ||
-    { echo "demo_commands: pipeline failed: $(tail -20 "$work/pipeline.log")" >&2; exit 1; }
-  serve_args=()
-else
-  "$PDEX" dataset build --scale 0.005 --threads 2 --quiet >/dev/null
-  "$PDEX" model train --quiet >/dev/null
-  serve_args=(--model "$PDEX_DATA_DIR/models/default")
-fi
-server_start --log "$work/serve.log" -- --threads 2 "${serve_args[@]}" ||
+"$PDEX" pipeline run --scale 0.005 --promote --gates "$work/gates.json" >"$work/pipeline.log" 2>&1 ||
+  { echo "demo_commands: pipeline failed: $(tail -20 "$work/pipeline.log")" >&2; exit 1; }
+server_start --log "$work/serve.log" -- --threads 2 ||
   { echo "demo_commands: server did not start" >&2; exit 1; }
 
 mkdir -p "$work/bin"

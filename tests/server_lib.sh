@@ -72,7 +72,7 @@ server_start() {
   BASE=""
   local deadline=$(($(date +%s%N) + timeout * 1000000000)) why=""
   while :; do
-    SERVER_PORT=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" 2>/dev/null | head -1 | grep -o '[0-9]*$' || true)
+    SERVER_PORT=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" 2>/dev/null | sed -n 1p | grep -o '[0-9]*$' || true)
     [[ -n "$SERVER_PORT" ]] && break
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       server_wait

@@ -75,7 +75,7 @@ else
 fi
 
 # The bootstrap command the entry point runs (docker-compose's pdex-bootstrap service) exists in this pdex.
-if "$PDEX" --help | grep -q '^  pipeline' && "$PDEX" pipeline run --help | grep -q -- '--promote'; then
+if grep -q '^  pipeline' <<<"$("$PDEX" --help)" && grep -q -- '--promote' <<<"$("$PDEX" pipeline run --help)"; then
   pass "entrypoint bootstrap: pdex pipeline run --promote exists"
 else
   fail "entrypoint bootstrap runs 'pdex pipeline run --promote', which this pdex does not have"

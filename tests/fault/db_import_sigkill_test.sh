@@ -7,7 +7,7 @@
 PDEX=${1:-}
 source "$(dirname "$0")/lib.sh"
 
-species() { "$PDEX" db check 2>/dev/null | grep -oiE '[0-9]+ species' | grep -oE '[0-9]+' | head -1; }
+species() { "$PDEX" db check 2>/dev/null | grep -oiE '[0-9]+ species' | grep -oE '[0-9]+' | sed -n 1p; }
 # kill_import_at MS: starts an import, SIGKILLs it after MS milliseconds (if still running). Sets KILLED.
 kill_import_at() {
   "$PDEX" db import >/dev/null 2>&1 &

@@ -71,14 +71,10 @@ cat >"$work/cwd/configs/gates.json" <<'JSON'
  "champion_challenger": {"max_accuracy_drop": 1, "max_log_loss_increase": 100},
  "dataset_check": {"min_side1_share": 0, "max_side1_share": 1, "max_duplicate_rate": 1}}
 JSON
-have_registry=0
-if "$PDEX" model --help 2>/dev/null | grep -qE '^  promote ' && "$PDEX" model --help | grep -qE '^  register '; then
-  have_registry=1
-  "$PDEX" model train --name b --seed 7 --quiet >/dev/null
-  "$PDEX" model register a --reason "scale-out test" >/dev/null
-  "$PDEX" model promote battle_winner_model 1 --reason "scale-out test" --gates "$work/cwd/configs/gates.json" >/dev/null
-  "$PDEX" model register b --reason "scale-out test" >/dev/null
-fi
+"$PDEX" model train --name b --seed 7 --quiet >/dev/null
+"$PDEX" model register a --reason "scale-out test" >/dev/null
+"$PDEX" model promote battle_winner_model 1 --reason "scale-out test" --gates "$work/cwd/configs/gates.json" >/dev/null
+"$PDEX" model register b --reason "scale-out test" >/dev/null
 key_json=$("$PDEX" apikey create --scopes read,predict --name scaleout --json)
 key=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])' <<<"$key_json")
 admin=$("$PDEX" apikey create --scopes read,predict,admin --name scaleout-admin --json |
@@ -90,12 +86,11 @@ echo "setup: schema $schema, game data, a model, two keys ($(elapsed))"
 # seen quickly.
 start_replica() {
   local r=$1
-  local model_args=(--model "$work/data/models/a")
-  ((have_registry)) && model_args=()  # the registry's production version, polled every PDEX_MODEL_POLL s
+  # No --model: the registry's production version, polled every PDEX_MODEL_POLL s.
   server_start --log "$work/replica-$r.log" --dir "$work/cwd" --env PDEX_DEX_FILE="$PWD_REPO/data/lgpe-dex.json" \
     --env PDEX_KEY_CACHE_TTL_MS=300 --env PDEX_RATE_LIMIT_RPS=1000000 --env PDEX_RATE_LIMIT_BURST=1000000 \
     --env PDEX_RATE_LIMIT_ANON_RPS=1000000 --env PDEX_RATE_LIMIT_ANON_BURST=1000000 --env PDEX_MODEL_POLL=1 \
-    -- --threads 2 "${model_args[@]}" || { echo "replica $r did not start" >&2; exit 1; }
+    -- --threads 2 || { echo "replica $r did not start" >&2; exit 1; }
   replica_pid[$r]=$SERVER_PID
   replica_port[$r]=$SERVER_PORT
 }
@@ -221,27 +216,23 @@ wait_version() { # wait_version WANT: both replicas serve WANT within 10 s; prin
   done
   return 1
 }
-if ((have_registry)); then
-  v1=battle_winner_model/1
-  v2=battle_winner_model/2
-  [[ "$(served_version 1)" == "$v1" && "$(served_version 2)" == "$v1" ]] && pass "both replicas serve the production version $v1" ||
-    fail "initial versions: '$(served_version 1)' and '$(served_version 2)', expected $v1"
-  code=$(curl -s -o "$work/promote.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
-    -d '{"reason": "scale-out test: promote through replica 1"}' "$(direct 1)/api/v1/models/battle_winner_model/versions/2/promote")
-  if [[ $code == 200 ]] && ms=$(wait_version "$v2"); then
-    pass "version 2 promoted through replica 1's API is served by both replicas after $ms ms (PDEX_MODEL_POLL=1)"
-  else
-    fail "promotion through replica 1: HTTP $code $(head -c 300 "$work/promote.json"); serving '$(served_version 1)' and '$(served_version 2)'"
-  fi
-  code=$(curl -s -o "$work/rollback.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
-    -d '{"reason": "scale-out test: roll back through replica 2"}' "$(direct 2)/api/v1/models/battle_winner_model/rollback")
-  if [[ $code == 200 ]] && ms=$(wait_version "$v1"); then
-    pass "a rollback through replica 2's API is served by both replicas after $ms ms"
-  else
-    fail "rollback through replica 2: HTTP $code $(head -c 300 "$work/rollback.json"); serving '$(served_version 1)' and '$(served_version 2)'"
-  fi
+v1=battle_winner_model/1
+v2=battle_winner_model/2
+[[ "$(served_version 1)" == "$v1" && "$(served_version 2)" == "$v1" ]] && pass "both replicas serve the production version $v1" ||
+  fail "initial versions: '$(served_version 1)' and '$(served_version 2)', expected $v1"
+code=$(curl -s -o "$work/promote.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
+  -d '{"reason": "scale-out test: promote through replica 1"}' "$(direct 1)/api/v1/models/battle_winner_model/versions/2/promote")
+if [[ $code == 200 ]] && ms=$(wait_version "$v2"); then
+  pass "version 2 promoted through replica 1's API is served by both replicas after $ms ms (PDEX_MODEL_POLL=1)"
 else
-  echo "skip promotion across replicas: \`pdex model promote\` is not in this build"
+  fail "promotion through replica 1: HTTP $code $(head -c 300 "$work/promote.json"); serving '$(served_version 1)' and '$(served_version 2)'"
+fi
+code=$(curl -s -o "$work/rollback.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
+  -d '{"reason": "scale-out test: roll back through replica 2"}' "$(direct 2)/api/v1/models/battle_winner_model/rollback")
+if [[ $code == 200 ]] && ms=$(wait_version "$v1"); then
+  pass "a rollback through replica 2's API is served by both replicas after $ms ms"
+else
+  fail "rollback through replica 2: HTTP $code $(head -c 300 "$work/rollback.json"); serving '$(served_version 1)' and '$(served_version 2)'"
 fi
 
 # --- SIGKILL under GET load -------------------------------------------------------------------------------
