@@ -8,10 +8,12 @@
 # bundle: adds POST /api/v1/predict/battle), PDEX_BENCH_THREADS (server I/O threads, default 2),
 # PDEX_BENCH_PIN=0 to not pin (default: server on CPU 0, wrk on CPU 1 — "setting A"),
 # PDEX_BENCH_API_KEY (sent as X-API-Key; without it the server runs with PDEX_AUTH=off, measuring the HTTP
-# layer without authentication). A non-zero "errors" column (non-2xx answers) means the figures are not valid.
+# layer without authentication, on a throwaway SQLite prediction log). A non-zero "errors" column (non-2xx
+# answers) means the figures are not valid.
 # Prints one line per route: req/s, p50, p99, and req/s as a ratio of GET /health (the HTTP ceiling); then p50/p99
 # of /health and /predict/battle paced at half their maximum rate, and the predict ÷ health ratio (goal ≥ 0.70).
-# PDEX_BENCH_MODEL also adds POST /api/v1/predict/best-move (4 candidate moves).
+# PDEX_BENCH_MODEL also adds POST /api/v1/predict/best-move (4 candidate moves), and a last run of predict/battle
+# on a server without the prediction log (PDEX_PREDICTION_LOG=off), which attributes the log's share.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,14 +49,31 @@ export PDEX_RATE_LIMIT_RPS=${PDEX_RATE_LIMIT_RPS:-1000000} PDEX_RATE_LIMIT_BURST
 
 LOG=$(mktemp)
 TMP=$(mktemp -d)
-"${SERVER_PIN[@]}" "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads "$THREADS" "${MODEL_ARGS[@]}" >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$LOG" "$TMP"' EXIT
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "http_bench: server did not start:" >&2; cat "$LOG" >&2; exit 1; }
+# A fresh prediction log per run: the log's inserts are part of every prediction's cost, and a table grown by
+# earlier runs makes them slower, so figures from a reused database do not compare. (With an API key the
+# key lives in the caller's database, so that database is used.)
+if [[ -z "${PDEX_BENCH_API_KEY:-}" ]]; then
+  export PDEX_DATA_DIR="$TMP/data" PDEX_DATABASE_URL="sqlite://$TMP/bench.sqlite"
+fi
+SERVER=""
+start_server() {  # [VAR=value...]: starts pdex serve with these extra environment variables and waits for it
+  env "$@" "${SERVER_PIN[@]}" "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads "$THREADS" "${MODEL_ARGS[@]}" \
+    >"$LOG" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "http_bench: server did not start:" >&2
+  cat "$LOG" >&2
+  exit 1
+}
+stop_server() {
+  [[ -n "$SERVER" ]] && { kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
+  SERVER=""
+}
+trap 'stop_server; rm -rf "$LOG" "$TMP"' EXIT
+start_server
 
 post_script() {  # $1 = file, $2 = JSON body
   cat >"$1" <<LUA
@@ -83,17 +102,20 @@ script_for() {  # $1 = path -> the Lua script of its body, if any
 }
 
 # Paced variant of a script: each connection waits $2 ms before each request, so the offered load is about
-# connections * 1000 / $2 req/s (wrk2 is not in Debian; wrk's delay() hook is the closest). Latency is measured
-# from each request's send, so it is not corrected for coordinated omission — at half load the queue is empty.
+# connections * 1000 / $2 req/s (wrk2 is not in Debian; wrk's delay() hook is the closest). wrk truncates the
+# delay to whole milliseconds, so the pacing keeps the delay fixed (PACED_DELAY_MS) and sets the number of
+# connections for the target rate. Latency is measured from each request's send, so it is not corrected for
+# coordinated omission — at half load the queue is empty.
+PACED_DELAY_MS=10
 paced_script() {  # $1 = out file, $2 = delay ms, $3 = body script (optional)
   { [[ -n "${3:-}" ]] && cat "$3"; echo "function delay() return $2 end"; } >"$1"
 }
 
 LAST_RPS="" LAST_P50="" LAST_P99="" LAST_ERRORS=""
-run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s
+run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s, $4 = connections (default CONNECTIONS)
   local args=() out
   [[ -n "$2" ]] && args=(-s "$2")
-  out=$("${WRK_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${3}s" --latency "${HEADER_ARGS[@]}" "${args[@]}" \
+  out=$("${WRK_PIN[@]}" wrk -t1 -c"${4:-$CONNECTIONS}" -d"${3}s" --latency "${HEADER_ARGS[@]}" "${args[@]}" \
         "http://127.0.0.1:$PORT$1" 2>&1)
   LAST_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   LAST_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
@@ -120,16 +142,26 @@ done
 HALF_ROUTES=("GET /health")
 [[ -n "${PDEX_BENCH_MODEL:-}" ]] && HALF_ROUTES+=("POST /api/v1/predict/battle")
 printf "\nat half of the maximum rate (paced with wrk's delay()):\n"
-printf "%-42s %10s %10s %10s %10s %8s\n" route target achieved p50_ms p99_ms errors
+printf "%-42s %10s %10s %11s %10s %10s %8s\n" route target achieved connections p50_ms p99_ms errors
 for route in "${HALF_ROUTES[@]}"; do
   method=${route%% *} path=${route#* }
   target=$(awk -v r="${MAX_RPS[$path]}" 'BEGIN { printf "%d", r / 2 }')
-  delay=$(awk -v c="$CONNECTIONS" -v t="$target" 'BEGIN { printf "%.3f", (t > 0 ? c * 1000 / t : 1000) }')
-  paced_script "$TMP/paced.lua" "$delay" "$(script_for "$path")"
-  run_wrk "$path" "$TMP/paced.lua" "$SECONDS_PER_ROUTE"
-  printf "%-42s %10s %10s %10s %10s %8s\n" "$method $path" "$target" "$LAST_RPS" "$LAST_P50" "$LAST_P99" "$LAST_ERRORS"
+  conns=$(awk -v t="$target" -v d="$PACED_DELAY_MS" 'BEGIN { c = int(t * d / 1000 + 0.5); printf "%d", (c < 1 ? 1 : c) }')
+  paced_script "$TMP/paced.lua" "$PACED_DELAY_MS" "$(script_for "$path")"
+  run_wrk "$path" "$TMP/paced.lua" "$SECONDS_PER_ROUTE" "$conns"
+  printf "%-42s %10s %10s %11s %10s %10s %8s\n" "$method $path" "$target" "$LAST_RPS" "$conns" "$LAST_P50" "$LAST_P99" \
+    "$LAST_ERRORS"
 done
 if [[ -n "${PDEX_BENCH_MODEL:-}" ]]; then
   awk -v p="${MAX_RPS[/api/v1/predict/battle]}" -v h="${MAX_RPS[/health]}" \
     'BEGIN { printf "\npredict/battle ÷ health: %.2f (goal ≥ 0.70)\n", (h > 0 ? p / h : 0) }'
+  # What the prediction log (its queue and the background writer sharing the server's CPU) costs: the same
+  # route on a server started with PDEX_PREDICTION_LOG=off.
+  stop_server
+  start_server PDEX_PREDICTION_LOG=off
+  run_wrk /api/v1/predict/battle "$TMP/predict.lua" "$SECONDS_PER_ROUTE"
+  printf "\nwithout the prediction log (PDEX_PREDICTION_LOG=off): POST /api/v1/predict/battle %s req/s, p50 %s ms," \
+    "$LAST_RPS" "$LAST_P50"
+  printf " p99 %s ms, errors %s; ÷ with the log: %s\n" "$LAST_P99" "$LAST_ERRORS" \
+    "$(awk -v a="$LAST_RPS" -v b="${MAX_RPS[/api/v1/predict/battle]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 fi
