@@ -111,6 +111,10 @@ paced_script() {  # $1 = out file, $2 = delay ms, $3 = body script (optional)
   { [[ -n "${3:-}" ]] && cat "$3"; echo "function delay() return $2 end"; } >"$1"
 }
 
+ratio() {  # $1 / $2 with two decimals, 0 when $2 is 0 or empty
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+
 LAST_RPS="" LAST_P50="" LAST_P99="" LAST_ERRORS=""
 run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s, $4 = connections (default CONNECTIONS)
   local args=() out
@@ -134,7 +138,7 @@ for route in "${ROUTES[@]}"; do
   run_wrk "$path" "$(script_for "$path")" "$SECONDS_PER_ROUTE"
   MAX_RPS[$path]=$LAST_RPS
   [[ -z "$BASE" ]] && BASE=$LAST_RPS
-  ratio=$(awk -v a="$LAST_RPS" -v b="$BASE" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  ratio=$(ratio "$LAST_RPS" "$BASE")
   printf "%-42s %10s %10s %10s %8s %8s\n" "$method $path" "$LAST_RPS" "$LAST_P50" "$LAST_P99" "$LAST_ERRORS" "$ratio"
 done
 
@@ -153,8 +157,7 @@ for route in "${HALF_ROUTES[@]}"; do
     "$LAST_ERRORS"
 done
 if [[ -n "${PDEX_BENCH_MODEL:-}" ]]; then
-  awk -v p="${MAX_RPS[/api/v1/predict/battle]}" -v h="${MAX_RPS[/health]}" \
-    'BEGIN { printf "\npredict/battle ÷ health: %.2f (goal ≥ 0.70)\n", (h > 0 ? p / h : 0) }'
+  printf "\npredict/battle ÷ health: %s (goal ≥ 0.70)\n" "$(ratio "${MAX_RPS[/api/v1/predict/battle]}" "${MAX_RPS[/health]}")"
   # What the prediction log (its queue and the background writer sharing the server's CPU) costs: the same
   # route on a server started with PDEX_PREDICTION_LOG=off.
   stop_server
@@ -163,5 +166,5 @@ if [[ -n "${PDEX_BENCH_MODEL:-}" ]]; then
   printf "\nwithout the prediction log (PDEX_PREDICTION_LOG=off): POST /api/v1/predict/battle %s req/s, p50 %s ms," \
     "$LAST_RPS" "$LAST_P50"
   printf " p99 %s ms, errors %s; ÷ with the log: %s\n" "$LAST_P99" "$LAST_ERRORS" \
-    "$(awk -v a="$LAST_RPS" -v b="${MAX_RPS[/api/v1/predict/battle]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    "$(ratio "$LAST_RPS" "${MAX_RPS[/api/v1/predict/battle]}")"
 fi

@@ -220,19 +220,28 @@ v1=battle_winner_model/1
 v2=battle_winner_model/2
 [[ "$(served_version 1)" == "$v1" && "$(served_version 2)" == "$v1" ]] && pass "both replicas serve the production version $v1" ||
   fail "initial versions: '$(served_version 1)' and '$(served_version 2)', expected $v1"
-code=$(curl -s -o "$work/promote.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
-  -d '{"reason": "scale-out test: promote through replica 1"}' "$(direct 1)/api/v1/models/battle_winner_model/versions/2/promote")
-if [[ $code == 200 ]] && ms=$(wait_version "$v2"); then
-  pass "version 2 promoted through replica 1's API is served by both replicas after $ms ms (PDEX_MODEL_POLL=1)"
+# transition REPLICA PATH REASON WANT: an admin POST of {"reason": REASON} to PATH on replica REPLICA, then both
+# replicas must serve WANT within 10 s. Prints the milliseconds it took, or what went wrong (and returns 1).
+transition() {
+  local out="$work/transition.json" code ms
+  code=$(curl -s -o "$out" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
+    -d "{\"reason\": \"$3\"}" "$(direct "$1")$2")
+  if [[ $code == 200 ]] && ms=$(wait_version "$4"); then
+    echo "$ms"
+    return 0
+  fi
+  echo "HTTP $code $(head -c 300 "$out"); serving '$(served_version 1)' and '$(served_version 2)'"
+  return 1
+}
+if out=$(transition 1 /api/v1/models/battle_winner_model/versions/2/promote "scale-out test: promote through replica 1" "$v2"); then
+  pass "version 2 promoted through replica 1's API is served by both replicas after $out ms (PDEX_MODEL_POLL=1)"
 else
-  fail "promotion through replica 1: HTTP $code $(head -c 300 "$work/promote.json"); serving '$(served_version 1)' and '$(served_version 2)'"
+  fail "promotion through replica 1: $out"
 fi
-code=$(curl -s -o "$work/rollback.json" -w '%{http_code}' -H "X-API-Key: $admin" -H 'Content-Type: application/json' \
-  -d '{"reason": "scale-out test: roll back through replica 2"}' "$(direct 2)/api/v1/models/battle_winner_model/rollback")
-if [[ $code == 200 ]] && ms=$(wait_version "$v1"); then
-  pass "a rollback through replica 2's API is served by both replicas after $ms ms"
+if out=$(transition 2 /api/v1/models/battle_winner_model/rollback "scale-out test: roll back through replica 2" "$v1"); then
+  pass "a rollback through replica 2's API is served by both replicas after $out ms"
 else
-  fail "rollback through replica 2: HTTP $code $(head -c 300 "$work/rollback.json"); serving '$(served_version 1)' and '$(served_version 2)'"
+  fail "rollback through replica 2: $out"
 fi
 
 # --- SIGKILL under GET load -------------------------------------------------------------------------------
