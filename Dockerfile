@@ -21,7 +21,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config ca-certificates \
       libboost-dev libssl-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libfmt-dev \
-      libsoci-dev libsqlite3-dev libpq-dev libxgboost-dev \
+      libsoci-dev libsqlite3-dev libpq-dev libxgboost-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -44,7 +44,7 @@ FROM debian:12-slim AS runtime
 # come with them); ca-certificates for TLS connections to a managed PostgreSQL (sslmode=verify-full).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libxgboost0 libspdlog1.10 libfmt9 libssl3 \
+      libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libxgboost0 libspdlog1.10 libfmt9 libssl3 libjemalloc2 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/predictiondex --no-create-home \

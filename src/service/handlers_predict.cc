@@ -40,15 +40,16 @@ Response predict_battle(ServiceState& state, const Request& req, RequestContext&
     return problem_for(ctx, validation_problem({{"(battle)", e.what()}}));
   }
   const int winner = p1 >= 0.5 ? 1 : 2;
-  const std::string prediction_id = generate_request_id();
+  const std::string prediction_id = generate_prediction_id();
   ctx.log_fields["model_version"] = model->version();
   ctx.log_fields["prediction_id"] = prediction_id;
   Response res = json_response(battle_prediction_json(battle_req, p1, model->version(), prediction_id));
   if (state.monitor) state.monitor->record_prediction(*model, features, p1, winner);
   if (state.prediction_log) {
     // Off the request path: a bounded queue drained by a background writer (prediction_log.h).
-    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
-                                                         res.body(), model->version(), std::move(features)));
+    state.prediction_log->enqueue(make_prediction_record(
+        ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
+        battle_prediction_log_outputs(battle_req, p1, prediction_id).dump(), model->version(), std::move(features)));
   }
   return res;
 }
@@ -70,7 +71,7 @@ Response predict_best_move(ServiceState& state, const Request& req, RequestConte
   } catch (const std::invalid_argument& e) {
     return problem_for(ctx, validation_problem({{"(battle)", e.what()}}));
   }
-  const std::string prediction_id = generate_request_id();
+  const std::string prediction_id = generate_prediction_id();
   ctx.log_fields["model_version"] = model->version();
   ctx.log_fields["prediction_id"] = prediction_id;
   ordered_json out = best_move_json(request, result);

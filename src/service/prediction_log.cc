@@ -1,6 +1,8 @@
 #include "service/prediction_log.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 
 #include "store/api_key_repository.h"
 #include "store/migrations.h"
@@ -178,6 +180,17 @@ void register_prediction_log_metrics(MetricsRegistry& registry, const std::share
   registry.counter_callback("pdex_prediction_log_write_failures_total",
                             "Failed prediction log batch writes (each is retried).", {},
                             sample([](const PredictionLogStats& s) { return s.write_failures; }));
+}
+
+std::string generate_prediction_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%012llx%04llx%016llx", static_cast<unsigned long long>(ms) & 0xffffffffffffULL,
+                static_cast<unsigned long long>(rng() & 0xffff), static_cast<unsigned long long>(rng()));
+  return buf;
 }
 
 PendingPrediction make_prediction_record(const RequestContext& ctx, std::string prediction_id, nlohmann::json inputs,

@@ -125,6 +125,12 @@ class PredictionLog {
 // The metrics above, read at scrape time (the log is held weakly: nothing is reported once it is gone).
 void register_prediction_log_metrics(MetricsRegistry& registry, const std::shared_ptr<PredictionLog>& log);
 
+// A new prediction_id: 32 lowercase hex digits, the first 12 the Unix time in milliseconds and the other 20
+// random. Ids that grow with time append to the primary-key index of `predictions` instead of landing all over
+// it, which halves the writer's cost per row (bench/prediction_log_bench, BM_InsertBatch); the 80 random bits
+// keep ids unguessable and unique across replicas writing to one database.
+std::string generate_prediction_id();
+
 // A record for a prediction answered now: created_at now, key_id from the principal (none when anonymous),
 // route from the context, latency since ctx.start, `outputs` the response body (JSON text), features (may be
 // empty: no digest then).

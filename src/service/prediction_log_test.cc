@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "store/api_key_repository.h"
 #include "store/database.h"
@@ -69,6 +70,32 @@ PredictionLogOptions fast_options() {
   o.max_backoff = 40ms;
   o.drain_timeout = 5s;
   return o;
+}
+
+// Prediction ids: 32 hex digits, unique, led by the creation time in milliseconds so that later ids sort after
+// earlier ones (what keeps the writer's inserts at the end of the primary-key index).
+TEST(PredictionId, HexUniqueAndLedByTheTime) {
+  const auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const long long before = now_ms();
+  std::set<std::string> seen;
+  std::string previous;
+  for (int i = 0; i < 10'000; ++i) {
+    const std::string id = generate_prediction_id();
+    ASSERT_EQ(id.size(), 32u) << id;
+    ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    ASSERT_TRUE(seen.insert(id).second) << "duplicate " << id;
+    ASSERT_GE(id.substr(0, 12), previous.substr(0, std::min<std::size_t>(12, previous.size()))) << id;
+    previous = id;
+  }
+  const long long after = now_ms();
+  const long long stamp = std::stoll(previous.substr(0, 12), nullptr, 16);
+  EXPECT_GE(stamp, before);
+  EXPECT_LE(stamp, after);
+  std::this_thread::sleep_for(2ms);
+  EXPECT_LT(previous, generate_prediction_id()) << "an id made later sorts after";
 }
 
 TEST(PredictionLog, WritesInBatchesAndDrainsOnStop) {

@@ -16,4 +16,12 @@ namespace pdex::service {
 nlohmann::ordered_json battle_prediction_json(const BattleRequest& request, double p1, const std::string& model_version,
                                               const std::string& prediction_id);
 
+// What the prediction log keeps as `outputs` for one such answer: the same head fields (winner, winner_name,
+// confidence, both probabilities, prediction_id) and the moves each side used (Showdown ids; chosen by the
+// server when the request named none), without the echo of each side's species data (id, names, types, stats,
+// nature), which the logged inputs and the Dex determine. A third of the answer's size: the log's writer pays
+// per byte (bench/prediction_log_bench).
+nlohmann::ordered_json battle_prediction_log_outputs(const BattleRequest& request, double p1,
+                                                     const std::string& prediction_id);
+
 }  // namespace pdex::service

@@ -320,6 +320,11 @@ TEST(SecurityHttp, PredictionsAreLoggedAndDrainedOnStop) {
   const json out = json::parse(row->outputs);
   EXPECT_EQ(out["winner"], 2);
   EXPECT_EQ(out["prediction_id"], ids.front());
+  EXPECT_DOUBLE_EQ(out["pokemon_1_win_probability"].get<double>(), 0.3);
+  ASSERT_TRUE(out["pokemon_1_moves"].is_array()) << row->outputs;
+  EXPECT_FALSE(out["pokemon_1_moves"].empty()) << "the server's recommended move is recorded";
+  ASSERT_TRUE(out["pokemon_2_moves"].is_array()) << row->outputs;
+  EXPECT_FALSE(out.contains("pokemon_1")) << "the sides' species data is not repeated: " << row->outputs;
   EXPECT_GE(row->latency_us, 0);
   EXPECT_FALSE(row->feature_digest) << "ConstantModel exposes no features";
 }

@@ -6,7 +6,8 @@
 // key_id (API key id or "session:<id>"; NULL when anonymous), route, inputs (the request as JSON text),
 // features (JSON array of the model's feature vector, NULL when the model did not expose it),
 // feature_digest (SHA-256 hex of the features as IEEE-754 float32 little-endian bytes, in feature order),
-// outputs (the response fields as JSON text), model_version, latency_us (time in the handler).
+// outputs (the answer as JSON text; for /predict/battle its prediction fields and the moves used, without
+// the echo of the sides' species data: service/prediction_response.h), model_version, latency_us (time in the handler).
 #pragma once
 
 #include <soci/soci.h>

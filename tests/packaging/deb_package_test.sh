@@ -32,7 +32,7 @@ info=$(dpkg-deb -I "$deb")
 expect "package name" '^ Package: predictiondex$' "$info"
 expect "version is the project version ($version)" "^ Version: ${version//./\\.}$" "$info"
 depends=$(sed -n 's/^ Depends: //p' <<<"$info")
-for lib in libc6 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libxgboost0 "libspdlog1.10(-fmt9)?" libssl3 libstdc\\+\\+6; do
+for lib in libc6 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libxgboost0 "libspdlog1.10(-fmt9)?" libssl3 libjemalloc2 libstdc\\+\\+6; do
   expect "Depends (dpkg-shlibdeps) has $lib" "(^|, )$lib( |,|$)" "$depends"
 done
 expect "conffiles" '^ .* conffiles' "$info"
