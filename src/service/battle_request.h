@@ -19,6 +19,7 @@
 #include "battle/battle_config.h"
 #include "dex/dex.h"
 #include "service/json_body.h"
+#include "service/json_writer.h"
 
 namespace pdex::service {
 
@@ -38,7 +39,10 @@ struct BattleRequest {
 std::variant<BattleRequest, Problem> read_battle_request(const dex::Dex& dex, ObjectReader& reader,
                                                          MovesWhenAbsent absent);
 
-// {id, showdown_id, name, level, types, stats, moves: [move summaries], moves_chosen_by, policy}
+// {id, showdown_id, name, level, types, stats, moves: [move summaries], moves_chosen_by, policy}, written as
+// the next value of `out` (the one definition of this shape); battle_side_json reads it back as a tree for
+// answers built with nlohmann.
+void write_battle_side(JsonWriter& out, const BattleRequest& request, int side);
 nlohmann::ordered_json battle_side_json(const BattleRequest& request, int side);
 
 }  // namespace pdex::service

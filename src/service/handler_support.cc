@@ -7,16 +7,17 @@
 namespace pdex::service {
 
 Response json_response(const nlohmann::json& body, int status) {
-  Response r{static_cast<http::status>(status), 11};
-  r.set(http::field::content_type, "application/json");
-  r.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
+  return json_text_response(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
 }
 
 Response json_response(const nlohmann::ordered_json& body, int status) {
+  return json_text_response(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), status);
+}
+
+Response json_text_response(std::string body, int status) {
   Response r{static_cast<http::status>(status), 11};
   r.set(http::field::content_type, "application/json");
-  r.body() = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  r.body() = std::move(body);
   return r;
 }
 

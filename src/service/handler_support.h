@@ -19,6 +19,8 @@ namespace pdex::service {
 // 200 (or `status`) application/json. Invalid UTF-8 in strings is replaced, never thrown.
 Response json_response(const nlohmann::json& body, int status = 200);
 Response json_response(const nlohmann::ordered_json& body, int status = 200);
+// A body already serialised (json_writer.h).
+Response json_text_response(std::string body, int status = 200);
 // problem_response with instance = ctx.path.
 Response problem_for(const RequestContext& ctx, Problem p);
 

@@ -43,13 +43,13 @@ Response predict_battle(ServiceState& state, const Request& req, RequestContext&
   const std::string prediction_id = generate_prediction_id();
   ctx.log_fields["model_version"] = model->version();
   ctx.log_fields["prediction_id"] = prediction_id;
-  Response res = json_response(battle_prediction_json(battle_req, p1, model->version(), prediction_id));
+  Response res = json_text_response(battle_prediction_text(battle_req, p1, model->version(), prediction_id));
   if (state.monitor) state.monitor->record_prediction(*model, features, p1, winner);
   if (state.prediction_log) {
     // Off the request path: a bounded queue drained by a background writer (prediction_log.h).
-    state.prediction_log->enqueue(make_prediction_record(
-        ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
-        battle_prediction_log_outputs(battle_req, p1, prediction_id).dump(), model->version(), std::move(features)));
+    state.prediction_log->enqueue(make_prediction_record(ctx, prediction_id, std::move(std::get<nlohmann::json>(body)),
+                                                         battle_prediction_log_outputs(battle_req, p1, prediction_id),
+                                                         model->version(), std::move(features)));
   }
   return res;
 }
