@@ -21,6 +21,7 @@
 #include "cli/command.h"
 #include "cli/ml_paths.h"
 #include "common/settings.h"
+#include "common/thread_name.h"
 #include "common/version.h"
 #include "service/api_server.h"
 #include "service/dex_source.h"
@@ -259,7 +260,10 @@ void run_serve(const ServeOptions& o) {
     });
   };
   arm_poll();
-  std::thread reload_thread([&reload_ioc] { reload_ioc.run(); });
+  std::thread reload_thread([&reload_ioc] {
+    set_thread_name("pdex-reload");
+    reload_ioc.run();
+  });
   struct StopReload {
     boost::asio::io_context& ioc;
     std::thread& thread;

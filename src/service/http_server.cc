@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/thread_name.h"
+
 namespace pdex::service {
 
 namespace net = boost::asio;
@@ -343,7 +345,11 @@ void HttpServer::run(bool handle_signals) {
   int threads = state->options.threads > 0 ? state->options.threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([state] { state->ioc.run(); });
+  for (int i = 1; i < threads; ++i)
+    pool.emplace_back([state] {
+      set_thread_name("pdex-io");
+      state->ioc.run();
+    });
   state->ioc.run();
   for (auto& t : pool) t.join();
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "common/thread_name.h"
 #include "store/api_key_repository.h"
 #include "store/migrations.h"
 
@@ -27,7 +28,10 @@ PredictionLog::PredictionLog(std::unique_ptr<PredictionLogWriter> writer, Predic
     : writer_(std::move(writer)), options_(options) {
   options_.max_batch = std::max<std::size_t>(1, options_.max_batch);
   stats_.capacity = options_.capacity;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    set_thread_name("pdex-log-writer");
+    run();
+  });
 }
 
 PredictionLog::~PredictionLog() {

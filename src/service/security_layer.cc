@@ -1,5 +1,7 @@
 #include "service/security_layer.h"
 
+#include "common/thread_name.h"
+
 namespace pdex::service {
 namespace {
 
@@ -56,6 +58,7 @@ SecurityLayer::SecurityLayer(ApiServer& api, const SecurityOptions& options, Sec
 
   if (keys_) {
     flusher_ = std::thread([this] {
+      set_thread_name("pdex-key-flush");
       std::unique_lock lock(flush_mutex_);
       while (!stopped_) {
         flush_wake_.wait_for(lock, flush_interval_, [this] { return stopped_; });

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 
+#include "common/thread_name.h"
+
 namespace pdex::service {
 
 WorkerPool::WorkerPool(int threads, std::size_t queue_capacity) : capacity_(std::max<std::size_t>(1, queue_capacity)) {
   const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads_.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  for (int i = 0; i < n; ++i)
+    threads_.emplace_back([this] {
+      set_thread_name("pdex-worker");
+      run();
+    });
 }
 
 WorkerPool::~WorkerPool() {
