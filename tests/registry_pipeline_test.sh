@@ -158,9 +158,12 @@ run runs list --kind bogus
 expect_rc "unknown run kind" 2
 
 # --- resume after SIGKILL mid-pipeline ------------------------------------------------------------------
+# The kill lands 0.3 s into the dataset step, so that step must last well beyond it: at --scale 0.01 it took
+# 0.3 s and the race was lost now and then; 0.05 takes about 1.5 s.
 export PDEX_DATA_DIR="$work/var2"
 rm -rf "$work/var2"
-setsid "$PDEX" "${pipeline[@]}" --scale 0.01 >"$work/killed.out" 2>"$work/killed.err" &
+resume_scale=0.05
+setsid "$PDEX" "${pipeline[@]}" --scale "$resume_scale" >"$work/killed.out" 2>"$work/killed.err" &
 pipeline_pgid=$!
 killed=0
 for _ in $(seq 1 300); do
@@ -174,14 +177,14 @@ done
 wait "$pipeline_pgid" 2>/dev/null || true
 pipeline_pgid=""
 if ((killed)); then pass "pipeline killed during the dataset step"; else fail "never saw the dataset step: $(cat "$work/killed.err")"; fi
-run "${pipeline[@]}" --scale 0.01
+run "${pipeline[@]}" --scale "$resume_scale"
 expect_rc "rerun after SIGKILL" 0
 expect_contains "abandoned runs marked failed" "$err" "marked failed; resuming"
 expect_contains "import not redone" "$err" "1/7] import: skipped"
 expect_contains "dataset redone" "$err" "2/7] dataset: running"
 run runs list --json
 expect_contains "the killed runs are failed and say why" "$(json_get '[r["error"] for r in d["runs"] if r["status"]=="failed"]' <<<"$out")" "abandoned: process"
-run "${pipeline[@]}" --scale 0.01
+run "${pipeline[@]}" --scale "$resume_scale"
 expect_contains "third run skips the dataset" "$err" "2/7] dataset: skipped"
 expect_contains "third run skips training" "$err" "3/7] train: skipped"
 

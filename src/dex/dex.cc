@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 
 namespace pdex::dex {
@@ -58,6 +59,8 @@ std::string to_showdown_id(std::string_view s) {
 }
 
 Dex::Dex(DexData data) : data_(std::move(data)) {
+  static std::atomic<std::uint64_t> instances{0};
+  instance_id_ = ++instances;
   // Grouping by species needs each species' rows contiguous; a stable sort keeps file order within a species.
   std::stable_sort(data_.learnsets.begin(), data_.learnsets.end(),
                    [](const LearnsetEntry& a, const LearnsetEntry& b) { return a.pokemon_id < b.pokemon_id; });

@@ -1,6 +1,7 @@
 // The in-memory Pokédex: immutable after construction, safe to share read-only across threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,6 +20,10 @@ class Dex {
   explicit Dex(DexData data);
 
   const DexData& data() const { return data_; }
+  // A number no other Dex built by this process has had (copies keep their original's). With the object's
+  // address it identifies this Dex for caches of facts derived from it (ml/move_scoring.cc), which a Dex built
+  // later at the same address must not see.
+  std::uint64_t instance_id() const { return instance_id_; }
   const TypeChart& chart() const { return data_.chart; }
   std::span<const Species> all_species() const { return data_.species; }
   std::span<const Move> all_moves() const { return data_.moves; }
@@ -45,6 +50,7 @@ class Dex {
 
  private:
   DexData data_;
+  std::uint64_t instance_id_;
   std::unordered_map<int, std::size_t> species_by_id_;
   std::unordered_map<std::string, std::size_t> species_by_key_;
   std::unordered_map<int, std::size_t> move_by_id_;

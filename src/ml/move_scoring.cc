@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
 
 #include "battle/damage.h"
 #include "battle/mechanics.h"
@@ -22,11 +24,56 @@ double mean_of(const battle::DamageRolls& r) {
   return sum / 16.0;
 }
 
+// A move a species can bring to a battle, with the engine's classification of it.
+struct SupportedMove {
+  const dex::Move* move;
+  battle::MoveKind kind;
+};
+
+// battle_moves(dex, species, false) with each move's kind, per species, computed once per thread and Dex:
+// classifying every learnable move (string-keyed lookups) on every request was a third of the recommended
+// move's cost (bench/handler_bench, BM_Part_RecommendedMove). Per thread, so no lock; keyed by the Dex's
+// address and instance_id, so a Dex built later at the same address starts a fresh table.
+const std::vector<SupportedMove>& supported_moves(const dex::Dex& dex, int species_id) {
+  struct Cache {
+    const dex::Dex* dex = nullptr;
+    std::uint64_t instance = 0;
+    std::unordered_map<int, std::vector<SupportedMove>> by_species;
+  };
+  thread_local Cache cache;
+  if (cache.dex != &dex || cache.instance != dex.instance_id()) {
+    cache.dex = &dex;
+    cache.instance = dex.instance_id();
+    cache.by_species.clear();
+  }
+  auto [it, inserted] = cache.by_species.try_emplace(species_id);
+  if (inserted) {
+    for (int id : dex.usable_moves(species_id)) {
+      const dex::Move* m = dex.move_by_id(id);
+      if (m == nullptr) continue;
+      const battle::MoveSupport support = battle::classify_move(*m);
+      if (!support.unsupported) it->second.push_back({m, support.kind});
+    }
+  }
+  return it->second;
+}
+
+// score_move with the move's kind already known.
+MoveScore score_supported_move(const dex::Dex& dex, const Combatant& attacker, const Combatant& defender,
+                               const dex::Move& move, battle::MoveKind kind);
+
 }  // namespace
+
+MoveScore score_move(const dex::Dex& dex, const Combatant& attacker, const Combatant& defender, const dex::Move& move) {
+  return score_supported_move(dex, attacker, defender, move, battle::classify_move(move).kind);
+}
+
+namespace {
 
 // Mirrors battle::Engine::expected_damage on turn 1 (no stages, no status, full HP, no screens), so the
 // move chosen here is the one the engine's greedy policy opens with.
-MoveScore score_move(const dex::Dex& dex, const Combatant& attacker, const Combatant& defender, const dex::Move& move) {
+MoveScore score_supported_move(const dex::Dex& dex, const Combatant& attacker, const Combatant& defender,
+                               const dex::Move& move, battle::MoveKind kind) {
   MoveScore s;
   s.move = &move;
   const dex::TypeChart& chart = dex.chart();
@@ -36,7 +83,6 @@ MoveScore score_move(const dex::Dex& dex, const Combatant& attacker, const Comba
   s.stab = at.has(move.type);
   s.effectiveness = chart.multiplier(move.type, dt);
   if (s.effectiveness == 0) return s;
-  const battle::MoveKind kind = battle::classify_move(move).kind;
   if (kind == battle::MoveKind::DreamEater) return s;
   const double max_hp = defender.stats[dex::Stat::HP];
   if (move.ohko) {
@@ -93,6 +139,8 @@ MoveScore score_move(const dex::Dex& dex, const Combatant& attacker, const Comba
   return s;
 }
 
+}  // namespace
+
 std::size_t greedy_choice(std::span<const MoveScore> scores) {
   // battle::greedy_pick takes at most 4 moves; this is the same rule over any number.
   std::size_t best = 0;
@@ -112,22 +160,20 @@ std::size_t greedy_choice(std::span<const MoveScore> scores) {
 
 std::vector<const dex::Move*> battle_moves(const dex::Dex& dex, int species_id, bool damaging_only) {
   std::vector<const dex::Move*> out;
-  for (int id : dex.usable_moves(species_id)) {
-    const dex::Move* m = dex.move_by_id(id);
-    if (m == nullptr || battle::classify_move(*m).unsupported) continue;
-    if (damaging_only && !m->is_damaging()) continue;
-    out.push_back(m);
+  for (const SupportedMove& m : supported_moves(dex, species_id)) {
+    if (damaging_only && !m.move->is_damaging()) continue;
+    out.push_back(m.move);
   }
   return out;
 }
 
 const dex::Move* recommended_move(const dex::Dex& dex, const Combatant& attacker, const Combatant& defender) {
-  const std::vector<const dex::Move*> moves = battle_moves(dex, attacker.species->id, false);
+  const std::vector<SupportedMove>& moves = supported_moves(dex, attacker.species->id);
   if (moves.empty()) return nullptr;
   std::vector<MoveScore> scores;
   scores.reserve(moves.size());
-  for (const dex::Move* m : moves) scores.push_back(score_move(dex, attacker, defender, *m));
-  return moves[greedy_choice(scores)];
+  for (const SupportedMove& m : moves) scores.push_back(score_supported_move(dex, attacker, defender, *m.move, m.kind));
+  return moves[greedy_choice(scores)].move;
 }
 
 }  // namespace pdex::ml
