@@ -21,8 +21,9 @@ namespace {
 
 using namespace pdex;
 
-constexpr std::size_t kBatch = 500;      // PredictionLogOptions::max_batch
-constexpr std::size_t kOutputs = 1'243;  // average outputs size of a /predict/battle answer (bench/http_bench.sh)
+constexpr std::size_t kBatch = 64;  // PredictionLogOptions::max_batch
+// A /predict/battle record's outputs (prediction_response.h, battle_prediction_log_outputs).
+constexpr std::size_t kOutputs = 330;
 constexpr std::size_t kFeatures = 40;
 
 std::vector<float> sample_features(std::mt19937& rng) {
@@ -80,7 +81,7 @@ void BM_InsertBatch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_InsertBatch)->ArgName("ordered_ids")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_InsertBatch)->ArgName("ordered_ids")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 }  // namespace
 

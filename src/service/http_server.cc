@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/thread_name.h"
+#include "common/thread_slice.h"
 
 namespace pdex::service {
 
@@ -348,8 +349,10 @@ void HttpServer::run(bool handle_signals) {
   for (int i = 1; i < threads; ++i)
     pool.emplace_back([state] {
       set_thread_name("pdex-io");
+      request_short_time_slice(kRequestThreadSlice);  // see common/thread_slice.h
       state->ioc.run();
     });
+  request_short_time_slice(kRequestThreadSlice);
   state->ioc.run();
   for (auto& t : pool) t.join();
 }

@@ -91,7 +91,7 @@ SecurityOptions SecurityOptions::from_environment() {
   o.anon_rate_limit_burst = env_number("PDEX_RATE_LIMIT_ANON_BURST", o.anon_rate_limit_burst, 1, 1e7);
   o.prediction_log = env_bool("PDEX_PREDICTION_LOG", true, "on", "off");
   o.prediction_log_queue = static_cast<std::size_t>(env_integer("PDEX_PREDICTION_LOG_QUEUE", 100'000, 1, 10'000'000));
-  o.prediction_log_batch = static_cast<std::size_t>(env_integer("PDEX_PREDICTION_LOG_BATCH", 500, 1, 100'000));
+  o.prediction_log_batch = static_cast<std::size_t>(env_integer("PDEX_PREDICTION_LOG_BATCH", 64, 1, 100'000));
   return o;
 }
 

@@ -19,7 +19,7 @@
 //   PDEX_PREDICTION_LOG        on | off (default on): record every prediction in the database
 //   PDEX_PREDICTION_LOG_QUEUE  records buffered in memory while the database is slow or down (default
 //                              100000, 1..10000000); beyond that records are dropped and counted
-//   PDEX_PREDICTION_LOG_BATCH  records per transaction (default 500, 1..100000)
+//   PDEX_PREDICTION_LOG_BATCH  records per transaction (default 64, 1..100000)
 #pragma once
 
 #include <chrono>
@@ -45,7 +45,7 @@ struct SecurityOptions {
   double anon_rate_limit_burst = 100;
   bool prediction_log = true;
   std::size_t prediction_log_queue = 100'000;
-  std::size_t prediction_log_batch = 500;
+  std::size_t prediction_log_batch = 64;
 
   // Throws std::invalid_argument naming the variable when a value is malformed or out of range.
   static SecurityOptions from_environment();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/thread_name.h"
+#include "common/thread_slice.h"
 
 namespace pdex::service {
 
@@ -12,6 +13,7 @@ WorkerPool::WorkerPool(int threads, std::size_t queue_capacity) : capacity_(std:
   for (int i = 0; i < n; ++i)
     threads_.emplace_back([this] {
       set_thread_name("pdex-worker");
+      request_short_time_slice(kRequestThreadSlice);  // see common/thread_slice.h
       run();
     });
 }
