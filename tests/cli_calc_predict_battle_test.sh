@@ -68,18 +68,7 @@ run db init
 expect_rc "db init (SQLite in $PDEX_DATA_DIR)" 0
 run db import
 expect_rc "db import" 0
-run dataset build --scale 0.005 --threads 1 --quiet --out "$work/dataset"
-expect_rc "dataset build (tiny)" 0
-python3 - configs/model.json "$work/model-config.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["xgboost"].update(num_boost_round=10, nthread=1)
-c["xgboost"].pop("early_stopping_rounds", None)
-c.pop("tune", None)
-json.dump(c, open(sys.argv[2], "w"))
-PY
-run model train --dataset "$work/dataset" --config "$work/model-config.json" --name default --quiet
-expect_rc "model train (10 rounds) into models/default" 0
+train_tiny_model default
 bundle=$PDEX_DATA_DIR/models/default
 [[ -f "$bundle/bundle.json" ]] && pass "bundle written" || fail "no $bundle/bundle.json"
 

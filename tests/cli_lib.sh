@@ -28,3 +28,20 @@ expect_contains() {  # NAME HAYSTACK NEEDLE
 expect_absent() {  # NAME HAYSTACK NEEDLE
   if [[ "$2" != *"$3"* ]]; then pass "$1"; else fail "$1: '$3' found in: $2"; fi
 }
+
+# train_tiny_model NAME: a ~700-row dataset and a 10-round model of configs/model.json in
+# $PDEX_DATA_DIR/models/NAME (a few seconds); checks both steps.
+train_tiny_model() {
+  run dataset build --scale 0.005 --threads 1 --quiet --out "$work/dataset"
+  expect_rc "dataset build (tiny)" 0
+  python3 - configs/model.json "$work/model-config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["xgboost"].update(num_boost_round=10, nthread=1)
+c["xgboost"].pop("early_stopping_rounds", None)
+c.pop("tune", None)
+json.dump(c, open(sys.argv[2], "w"))
+PY
+  run model train --dataset "$work/dataset" --config "$work/model-config.json" --name "$1" --quiet
+  expect_rc "model train (10 rounds) into models/$1" 0
+}
