@@ -71,11 +71,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto shown = s.describe();
     const std::string pw = url_password(s.database_url);
     if (!pw.empty()) {
-      // Only the URL's credentials, up to its last '@': other variables, and the host, path and query after it,
-      // may hold the same text (the fuzzer copies it around), which is their value, not the password.
+      // Everything between the user name's ':' and the URL's last '@' must be masked. Checked by position, not
+      // by searching for the password's text: the user name, other variables, and the host, path and query
+      // after the last '@' may hold the same text (the fuzzer copies it around), which is their value.
       const auto url = shown.find("PDEX_DATABASE_URL");
-      if (url != shown.end() && url->second.substr(0, url->second.rfind('@')).find(pw) != std::string::npos) {
-        finding("Settings::describe shows the database password: " + url->second);
+      if (url != shown.end()) {
+        const std::string& v = url->second;
+        const auto scheme = v.find("://");
+        const auto at = v.rfind('@');
+        const auto colon = scheme == std::string::npos ? std::string::npos : v.find(':', scheme + 3);
+        if (at == std::string::npos || colon == std::string::npos || colon > at ||
+            v.substr(colon + 1, at - colon - 1) != "***") {
+          finding("Settings::describe shows the database password: " + v);
+        }
       }
     }
   } catch (const std::invalid_argument& e) {
