@@ -321,7 +321,7 @@ TEST(Bundle, RefusesATruncatedModelFile) {
   const auto size = fs::file_size(dir / "model.json");
   fs::resize_file(dir / "model.json", size / 2);
   expect_refusal(dir, "truncated or modified");
-  // Even with a matching recorded hash, XGBoost's own loader refuses the half file.
+  // Even with a matching recorded hash, the model loader refuses the half file.
   json meta = json::parse(std::ifstream(dir / "bundle.json"));
   std::ifstream f(dir / "model.json", std::ios::binary);
   const std::string half((std::istreambuf_iterator<char>(f)), {});

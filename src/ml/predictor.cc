@@ -18,6 +18,16 @@ Predictor::Predictor(json meta, XgbBooster booster, TreeEvaluator evaluator)
 Predictor Predictor::load(const std::filesystem::path& dir) {
   json meta = read_bundle_meta(dir);
   const std::filesystem::path model_path = dir / meta["model_file"].get<std::string>();
+  // The flattened evaluator first: it checks every tree's structure (children in range, each node reached once,
+  // split features in range), which XGBoost's predictor trusts — a corrupt model.json made it read out of bounds
+  // or loop on its first prediction (fuzz_model_bundle).
+  TreeEvaluator evaluator = [&] {
+    try {
+      return TreeEvaluator::from_json_file(model_path);
+    } catch (const std::exception& e) {
+      throw BundleError(model_path.string() + ": cannot load the model: " + e.what());
+    }
+  }();
   XgbBooster booster = [&] {
     try {
       return XgbBooster::load_json_file(model_path, 1);
@@ -30,13 +40,6 @@ Predictor Predictor::load(const std::filesystem::path& dir) {
     throw BundleError(model_path.string() + ": model has " + std::to_string(booster.num_features()) +
                       " features, the feature spec " + std::to_string(spec.size()));
   }
-  TreeEvaluator evaluator = [&] {
-    try {
-      return TreeEvaluator::from_json_file(model_path);
-    } catch (const std::exception& e) {
-      throw BundleError(model_path.string() + ": flattened evaluator: " + e.what());
-    }
-  }();
   // The evaluator must reproduce XGBoost on the reference sample before it may serve.
   const json& sample = meta["reference"]["sample"];
   if (!sample.is_array() || sample.empty())
