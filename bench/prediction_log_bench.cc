@@ -2,17 +2,17 @@
 // server's CPU with the request threads: to_record() (inputs JSON, features JSON, SHA-256 digest) and
 // PredictionLogRepository::insert_batch into a fresh SQLite file (WAL, synchronous=NORMAL, as served).
 //   prediction_log_bench [benchmark flags]      (Release build; writes temporary files under $TMPDIR)
-// BM_InsertBatch/ordered_ids vs /random_ids: prediction ids that grow with time append to the primary-key
+// BM_InsertBatch/ordered_ids:1 vs :0: prediction ids that grow with time append to the primary-key
 // index, random ones land all over it (more pages dirtied and written to the WAL per transaction).
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "service/prediction_log.h"
+#include "service/standard_middleware.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/prediction_log_repository.h"
@@ -53,14 +53,8 @@ void BM_ToRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_ToRecord);
 
-std::string random_id(std::mt19937_64& rng) {
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
-// state.range(0): 1 = the server's ids (service::generate_prediction_id, led by the time), 0 = random ids.
+// state.range(0): 1 = the server's ids (service::generate_prediction_id, led by the time), 0 = random ids of the
+// same width (service::generate_request_id, how prediction ids were made before).
 void BM_InsertBatch(benchmark::State& state) {
   const bool ordered = state.range(0) == 1;
   const auto dir = std::filesystem::temp_directory_path() / ("pdex_log_bench_" + std::to_string(::getpid()));
@@ -69,12 +63,11 @@ void BM_InsertBatch(benchmark::State& state) {
   store::migrate(db.session());
   store::PredictionLogRepository repo(db.session());
   std::mt19937 rng(7);
-  std::mt19937_64 ids(11);
   std::vector<store::PredictionRecord> batch;
   for (std::size_t i = 0; i < kBatch; ++i) batch.push_back(service::to_record(sample_pending(rng)));
   for (auto _ : state) {
     state.PauseTiming();
-    for (auto& r : batch) r.id = ordered ? service::generate_prediction_id() : random_id(ids);
+    for (auto& r : batch) r.id = ordered ? service::generate_prediction_id() : service::generate_request_id();
     state.ResumeTiming();
     repo.insert_batch(batch);
   }

@@ -59,8 +59,8 @@ class DatabasePredictionLogWriter : public PredictionLogWriter {
 struct PredictionLogOptions {
   std::size_t capacity = 100'000;  // queued + being written
   // Small batches keep each transaction short: the writer shares a core with the request threads, and the
-  // p99 at half load grew with the batch (docs/performance.md: 500 rows 4.3 ms, 64 about 3 ms, no throughput
-  // difference measured).
+  // p99 at half load grew with the batch (docs/performance.md: 500 rows 4.3 ms, 64 about 3 ms), for about 3 us
+  // more writer CPU per row (more transactions; bench/prediction_log_bench).
   std::size_t max_batch = 64;
   std::chrono::milliseconds flush_interval{100};
   std::chrono::milliseconds initial_backoff{50};
@@ -135,8 +135,8 @@ void register_prediction_log_metrics(MetricsRegistry& registry, const std::share
 std::string generate_prediction_id();
 
 // A record for a prediction answered now: created_at now, key_id from the principal (none when anonymous),
-// route from the context, latency since ctx.start, `outputs` the response body (JSON text), features (may be
-// empty: no digest then).
+// route from the context, latency since ctx.start, `outputs` what the route answered as JSON text (for
+// /predict/battle battle_prediction_log_outputs, prediction_response.h), features (may be empty: no digest then).
 PendingPrediction make_prediction_record(const RequestContext& ctx, std::string prediction_id, nlohmann::json inputs,
                                          std::string outputs, std::string model_version, std::vector<float> features);
 
