@@ -75,6 +75,23 @@ TEST_P(MigrationsTest, NewerSchemaIsRefused) {
   }
 }
 
+// The prediction log is written once per prediction on the serving machine: each secondary index costs every
+// insert, so the table keeps only the one its time-range reads use (migration 4 dropped the model_version one).
+TEST_P(MigrationsTest, PredictionLogKeepsOnlyTheIndexItsReadsUse) {
+  migrate(sql());
+  std::vector<std::string> names(16);
+  if (GetParam() == Backend::Sqlite) {
+    sql() << "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions' "
+             "AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
+        soci::into(names);
+  } else {
+    sql() << "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'predictions' "
+             "AND indexname <> 'predictions_pkey' ORDER BY indexname",
+        soci::into(names);
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"predictions_by_created_at"});
+}
+
 PDEX_INSTANTIATE_STORE_TEST(MigrationsTest);
 
 }  // namespace
