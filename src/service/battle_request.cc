@@ -187,7 +187,7 @@ void write_battle_side(JsonWriter& out, const BattleRequest& request, int i) {
   out.end_object();
   out.key("nature").value(side.spread.nature->name);
   out.key("moves").begin_array();
-  for (const dex::Move* m : side.moves) out.raw(move_summary(*m).dump());
+  for (const dex::Move* m : side.moves) write_move_summary(out, *m);
   out.end_array();
   out.key("moves_chosen_by").value(request.moves_given[i] ? "request" : "server");
   out.key("policy").value(battle::policy_name(side.policy));

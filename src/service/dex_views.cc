@@ -132,6 +132,26 @@ ordered_json move_summary(const dex::Move& m) {
   return out;
 }
 
+void write_move_summary(JsonWriter& out, const dex::Move& m) {
+  out.begin_object();
+  out.key("id").value(m.id);
+  out.key("showdown_id").value(m.showdown_id);
+  out.key("name").value(m.name);
+  out.key("type").value(dex::type_name(m.type));
+  out.key("category").value(dex::category_name(m.category));
+  out.key("power").value(m.power);
+  out.key("accuracy");
+  if (m.accuracy) {
+    out.value(*m.accuracy);
+  } else {
+    out.null();
+  }
+  out.key("pp").value(m.pp);
+  out.key("priority").value(m.priority);
+  out.key("engine_supported").value(!battle::classify_move(m).unsupported.has_value());
+  out.end_object();
+}
+
 ordered_json move_detail(const dex::Dex& dex, const dex::Move& m) {
   ordered_json out = move_summary(m);
   out["name_fr"] = optional_json(m.name_fr);
