@@ -431,8 +431,8 @@ int Engine::hit_damage(int attacker, int defender, int slot, int* roll_out, bool
   // ModifyDamage factor; chained with a screen's 0.5 the two cancel exactly.
   bool doubled = false;
   if (d.minimized && m.has_flag("minimize")) doubled = true;
-  if (d.invulnerable == Invulnerable::Fly && (m.showdown_id == "gust" || m.showdown_id == "twister")) doubled = true;
-  if (d.invulnerable == Invulnerable::Dig && m.showdown_id == "earthquake") doubled = true;
+  if (d.invulnerable == Invulnerable::Fly && (m.is("gust") || m.is("twister"))) doubled = true;
+  if (d.invulnerable == Invulnerable::Dig && m.is("earthquake")) doubled = true;
   int value;
   if (doubled) {
     const bool physical = m.category == dex::MoveCategory::Physical;
@@ -488,7 +488,7 @@ double Engine::expected_damage(int attacker, int slot) {
     return hit * d.hp;
   }
   hit = hit_chance(m, a.boosts[kAcc], d.boosts[kEva]).p();
-  if (m.showdown_id == "toxic" && a.info->types.has(dex::Type::Poison)) hit = 1.0;
+  if (m.is("toxic") && a.info->types.has(dex::Type::Poison)) hit = 1.0;
   double per_hit;
   if (kind == MoveKind::Psywave) {
     per_hit = a.info->level;  // mean of [50, 150] % of the level
@@ -685,12 +685,12 @@ void Engine::use_move(int user, int slot) {
       u.invulnerable = Invulnerable::None;
     } else {
       emit_simple(EventKind::Prepare, user, {}, &move);
-      if (move.showdown_id == "skullbash") boost(user, user, dex::Boosts{.def = 1});
+      if (move.is("skullbash")) boost(user, user, dex::Boosts{.def = 1});
       u.charging_slot = slot;
       u.twoturn_duration = 2;
       u.charged = true;
-      if (move.showdown_id == "fly") u.invulnerable = Invulnerable::Fly;
-      if (move.showdown_id == "dig") u.invulnerable = Invulnerable::Dig;
+      if (move.is("fly")) u.invulnerable = Invulnerable::Fly;
+      if (move.is("dig")) u.invulnerable = Invulnerable::Dig;
       return;
     }
   }
@@ -822,12 +822,12 @@ void Engine::use_move(int user, int slot) {
   }
 
   // Moves aimed at the foe. 0: semi-invulnerable target.
-  const bool poison_toxic = move.showdown_id == "toxic" && u.info->types.has(dex::Type::Poison);
+  const bool poison_toxic = move.is("toxic") && u.info->types.has(dex::Type::Poison);
   if (t.invulnerable != Invulnerable::None && !poison_toxic) {
     const bool reaches =
         (t.invulnerable == Invulnerable::Fly &&
-         (move.showdown_id == "gust" || move.showdown_id == "twister" || move.showdown_id == "thunder")) ||
-        (t.invulnerable == Invulnerable::Dig && move.showdown_id == "earthquake");
+         (move.is("gust") || move.is("twister") || move.is("thunder"))) ||
+        (t.invulnerable == Invulnerable::Dig && move.is("earthquake"));
     if (!reaches) {
       emit_simple(EventKind::Miss, user, {}, &move);
       move_failed(user, slot);
@@ -856,7 +856,7 @@ void Engine::use_move(int user, int slot) {
   }
   // 2: type immunity (status moves ignore it, except Thunder Wave).
   const dex::Typing tt = typing(target);
-  const bool checks_type = (move.is_damaging() && slot != kStruggleSlot) || move.showdown_id == "thunderwave";
+  const bool checks_type = (move.is_damaging() && slot != kStruggleSlot) || move.is("thunderwave");
   if (checks_type && chart_.quarters(move.type, tt) == 0) {
     emit_simple(EventKind::Immune, target);
     move_failed(user, slot);
@@ -1029,7 +1029,7 @@ bool Engine::move_hit_loop(int user, int target, int slot) {
     }
   }
   // AfterMoveSecondary: Scald thaws its target.
-  if (move.showdown_id == "scald" && t.status == Status::Freeze && t.hp > 0) cure_status(target);
+  if (move.is("scald") && t.status == Status::Freeze && t.hp > 0) cure_status(target);
   return true;
 }
 

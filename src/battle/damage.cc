@@ -90,7 +90,7 @@ DamageRolls damage_rolls(const dex::TypeChart& chart, const AttackerView& attack
 
   const bool physical = move.category == dex::MoveCategory::Physical;
   // Foul Play (overrideOffensivePokemon: 'target'): the target's Atk and Atk stage, the user's level and STAB.
-  const bool foul_play = move.showdown_id == "foulplay";
+  const bool foul_play = move.is("foulplay");
   int atk_stage = foul_play ? defender.atk_stage : physical ? attacker.atk_stage : attacker.spa_stage;
   int def_stage = physical ? defender.def_stage : defender.spd_stage;
   if (options.crit) {
@@ -106,7 +106,7 @@ DamageRolls damage_rolls(const dex::TypeChart& chart, const AttackerView& attack
 
   const u64 level_factor = static_cast<u64>(2 * attacker.level / 5 + 2);
   const bool burned = attacker.burned || attacker.status == dex::Status::Burn;
-  const bool facade = move.showdown_id == "facade";
+  const bool facade = move.is("facade");
   const bool facade_boost = facade && attacker.status != dex::Status::None && attacker.status != dex::Status::Sleep;
   // BasePower event: Facade's chainModify(2) is an exact doubling.
   const u64 base_power = static_cast<u64>(power) * (facade_boost || (facade && burned) ? 2 : 1);
@@ -120,7 +120,7 @@ DamageRolls damage_rolls(const dex::TypeChart& chart, const AttackerView& attack
   const bool stab = !adjust.typeless && attacker.types.has(move.type);
   const int type_mod = type_mod_from_quarters(quarters);
   const bool screened =
-      !options.crit && move.showdown_id != "brickbreak" && (physical ? defender.reflect : defender.light_screen);
+      !options.crit && !move.is("brickbreak") && (physical ? defender.reflect : defender.light_screen);
 
   DamageRolls result;
   result.effectiveness_quarters = quarters;

@@ -45,7 +45,7 @@ Chance ohko_hit_chance(const dex::TypeChart& chart, const dex::Move& move, const
                        int attacker_level, const dex::Typing& defender, int defender_level) {
   if (is_immune(chart, move.type, defender)) return {0, 100};
   // Showdown marks Sheer Cold with ohko: 'Ice': Ice-type targets are immune and non-Ice users start at 20.
-  const bool ice_ohko = move.showdown_id == "sheercold";
+  const bool ice_ohko = move.is("sheercold");
   if (ice_ohko && defender.has(dex::Type::Ice)) return {0, 100};
   if (attacker_level < defender_level) return {0, 100};
   const int base = (ice_ohko && !attacker.has(dex::Type::Ice)) ? 20 : 30;
@@ -57,7 +57,7 @@ bool is_immune(const dex::TypeChart& chart, dex::Type move_type, const dex::Typi
 }
 
 std::optional<int> callback_base_power(const dex::Move& move, int target_weight_hg, int user_friendship) {
-  if (move.showdown_id == "lowkick") {
+  if (move.is("lowkick")) {
     const int w = std::max(target_weight_hg, 1);  // Pokemon.getWeight is at least 1
     if (w >= 2000) return 120;
     if (w >= 1000) return 100;
@@ -66,7 +66,7 @@ std::optional<int> callback_base_power(const dex::Move& move, int target_weight_
     if (w >= 100) return 40;
     return 20;
   }
-  if (move.showdown_id == "pikapapow" || move.showdown_id == "veeveevolley") {
+  if (move.is("pikapapow") || move.is("veeveevolley")) {
     return std::max(user_friendship * 10 / 25, 1);
   }
   return std::nullopt;

@@ -56,6 +56,11 @@ struct Move {
   std::string showdown_id;
   std::string name;
   std::optional<std::string> name_fr;
+  // Whether this is the move with that Showdown id. The battle engine asks this on every damage roll: comparing
+  // sizes first (string_view's ==) skips the memcmp that std::string == const char* always makes in libstdc++ 12.
+  bool is(std::string_view other_showdown_id) const noexcept {
+    return std::string_view(showdown_id) == other_showdown_id;
+  }
   Type type = Type::Normal;
   MoveCategory category = MoveCategory::Physical;
   int power = 0;
