@@ -825,8 +825,7 @@ void Engine::use_move(int user, int slot) {
   const bool poison_toxic = move.is("toxic") && u.info->types.has(dex::Type::Poison);
   if (t.invulnerable != Invulnerable::None && !poison_toxic) {
     const bool reaches =
-        (t.invulnerable == Invulnerable::Fly &&
-         (move.is("gust") || move.is("twister") || move.is("thunder"))) ||
+        (t.invulnerable == Invulnerable::Fly && (move.is("gust") || move.is("twister") || move.is("thunder"))) ||
         (t.invulnerable == Invulnerable::Dig && move.is("earthquake"));
     if (!reaches) {
       emit_simple(EventKind::Miss, user, {}, &move);
