@@ -1,5 +1,4 @@
 // `pdex serve`: the REST API server (src/service). Settings come from PDEX_* variables; options override them.
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/buffered_stdout_sink.h"
 #include "cli/command.h"
 #include "cli/ml_paths.h"
 #include "common/settings.h"
@@ -128,10 +128,10 @@ void run_serve(const ServeOptions& o) {
   if (o.model) settings.model_path = *o.model;
   if (o.web_root) settings.web_root = *o.web_root;
 
-  auto logger = std::make_shared<spdlog::logger>("pdex.http", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("pdex.http", std::make_shared<BufferedStdoutSink>());
   logger->set_pattern("%v");
-  // Request lines are buffered, not flushed one by one (a write(2) per request capped the server at ~11k req/s):
-  // flushed every second, by every life-cycle line (log_line) and when serving ends, so a graceful stop loses none.
+  // Request lines are buffered, not flushed one by one (buffered_stdout_sink.h: a write(2) per request): flushed
+  // every second, by every life-cycle line (log_line) and when serving ends, so a graceful stop loses none.
   logger->flush_on(spdlog::level::err);
   if (!spdlog::get(logger->name())) spdlog::register_logger(logger);
   spdlog::flush_every(std::chrono::seconds(1));
