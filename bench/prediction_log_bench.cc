@@ -6,6 +6,7 @@
 // index, random ones land all over it (more pages dirtied and written to the WAL per transaction).
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -24,12 +25,14 @@ using namespace pdex;
 constexpr std::size_t kBatch = 64;  // PredictionLogOptions::max_batch
 // A /predict/battle record's outputs (prediction_response.h, battle_prediction_log_outputs).
 constexpr std::size_t kOutputs = 330;
-constexpr std::size_t kFeatures = 40;
+constexpr std::size_t kFeatures = 109;  // ml::feature_spec().size() of the current spec
 
+// Like a real vector: mostly whole numbers (flags, counts, levels, stats), one value in twelve fractional
+// (expected damages and their ratios).
 std::vector<float> sample_features(std::mt19937& rng) {
   std::uniform_real_distribution<float> d(0, 300);
   std::vector<float> f(kFeatures);
-  for (float& x : f) x = d(rng);
+  for (std::size_t i = 0; i < f.size(); ++i) f[i] = i % 12 == 0 ? d(rng) : std::floor(d(rng));
   return f;
 }
 

@@ -25,9 +25,19 @@ std::string to_hex(const unsigned char* d, unsigned n) {
   return out;
 }
 
+// Fetched once: with EVP_sha256() every init fetched the implementation again from OpenSSL 3's provider store
+// (a lock and a lookup per digest; the prediction log digests every logged feature vector).
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
 MdCtx new_ctx() {
   MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), sha256_md(), nullptr) != 1)
     throw std::runtime_error("sha256: OpenSSL init failed");
   return ctx;
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <random>
+
 #include "common/sha256.h"
 #include "store/migrations.h"
 #include "store/store_test_support.h"
@@ -31,6 +34,25 @@ TEST(FeatureDigest, IsSha256OfLittleEndianFloats) {
   EXPECT_EQ(feature_digest(x), sha256_hex(bytes));
   EXPECT_EQ(features_json(x), "[1,-2.5]");
   EXPECT_EQ(features_json({}), "[]");
+}
+
+// features_json prints whole numbers through an integer fast path: the text must stay the shortest form's.
+TEST(FeaturesJson, SameTextAsTheShortestFloatForm) {
+  auto shortest = [](float f) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, f);
+    return "[" + std::string(buf, r.ptr) + "]";
+  };
+  std::vector<float> probes{-0.0f, 0.0f, 9999.0f, -9999.0f, 10000.0f, 123456.0f, 1e7f, 0.5f, -82.421394f, 1e-7f};
+  for (int i = -20000; i <= 20000; ++i) probes.push_back(static_cast<float>(i));
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> d(-1e5f, 1e5f);
+  for (int i = 0; i < 20000; ++i) probes.push_back(d(rng));
+  for (float f : probes) {
+    const float one[] = {f};
+    ASSERT_EQ(features_json(one), shortest(f)) << f;
+  }
+  EXPECT_EQ(features_json(std::vector<float>{-0.0f}), "[-0]");
 }
 
 class PredictionLogRepositoryTest : public StoreTest {
