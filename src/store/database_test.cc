@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include "common/settings.h"
 #include "store/store_test_support.h"
 
@@ -75,6 +77,27 @@ TEST(DatabaseTest, SqliteCreatesParentDirectoryAndSetsPragmas) {
     EXPECT_EQ(fk, 1);
     EXPECT_EQ(mode, "wal");
     EXPECT_GT(timeout, 0);
+    db.session() << "CREATE TABLE t (x INTEGER)";
+  }
+  {
+    Database db("sqlite://" + (dir / "a" / "b" / "x.sqlite").string());  // reopened: keeps its pages
+    int page_size = 0;
+    db.session() << "PRAGMA page_size", soci::into(page_size);
+    EXPECT_EQ(page_size, 16384);
+  }
+  {
+    // A database made elsewhere with 4 KiB pages keeps them (the size only applies to an empty file).
+    {
+      soci::session raw(soci::sqlite3, "db=" + (dir / "old.sqlite").string());
+      raw << "PRAGMA page_size=4096";
+      raw << "CREATE TABLE t (x INTEGER)";
+    }
+    Database db("sqlite://" + (dir / "old.sqlite").string());
+    int page_size = 0, rows = -1;
+    db.session() << "PRAGMA page_size", soci::into(page_size);
+    db.session() << "SELECT COUNT(*) FROM t", soci::into(rows);
+    EXPECT_EQ(page_size, 4096);
+    EXPECT_EQ(rows, 0);
   }
   std::filesystem::remove_all(dir);
 }
