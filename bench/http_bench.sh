@@ -2,7 +2,9 @@
 # HTTP throughput and latency of `pdex serve` with wrk (Debian package `wrk`), all routes in one run so their
 # figures compare (DESIGN §7: absolute numbers move ±20 % between runs; compare within a run only).
 #
-#   bench/http_bench.sh [seconds-per-route] [connections]
+#   bench/http_bench.sh [seconds-per-route] [connections] [seconds-per-paced-run]
+#
+# (the paced half-rate runs default to 30 s when seconds-per-route is 8 or more, else to seconds-per-route)
 #
 # Environment: PDEX_BIN (default build/release/src/cli/pdex, else build/debug/...), PDEX_BENCH_MODEL (a model
 # bundle: adds POST /api/v1/predict/battle), PDEX_BENCH_THREADS (server I/O threads, default 2),
@@ -19,7 +21,12 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_ROUTE=${1:-8}
 CONNECTIONS=${2:-32}
+PACED_SECONDS=${3:-}
 THREADS=${PDEX_BENCH_THREADS:-2}
+for arg in "$SECONDS_PER_ROUTE" "$CONNECTIONS" "${PACED_SECONDS:-1}" "$THREADS"; do
+  [[ "$arg" =~ ^[1-9][0-9]{0,4}$ ]] || { echo "http_bench: '$arg' is not a positive integer (usage: see the header)" >&2; exit 2; }
+done
+[[ -n "$PACED_SECONDS" ]] || PACED_SECONDS=$((SECONDS_PER_ROUTE >= 8 ? 30 : SECONDS_PER_ROUTE))
 command -v wrk >/dev/null || { echo "http_bench: wrk not found (apt-get install wrk)" >&2; exit 77; }
 BIN=${PDEX_BIN:-}
 if [[ -z "$BIN" ]]; then
@@ -130,8 +137,9 @@ run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s, $4 = conn
   LAST_ERRORS=${LAST_ERRORS:-0}
 }
 
-printf "pdex serve: %s, %s I/O thread(s)%s; wrk: %s connections, %ss per route\n" "$BIN" "$THREADS" \
-  "$([[ ${#SERVER_PIN[@]} -gt 0 ]] && echo ', server on CPU 0, wrk on CPU 1')" "$CONNECTIONS" "$SECONDS_PER_ROUTE"
+printf "pdex serve: %s, %s I/O thread(s)%s; wrk: %s connections, %ss per route, %ss per paced run\n" "$BIN" \
+  "$THREADS" "$([[ ${#SERVER_PIN[@]} -gt 0 ]] && echo ', server on CPU 0, wrk on CPU 1')" "$CONNECTIONS" \
+  "$SECONDS_PER_ROUTE" "$PACED_SECONDS"
 printf "%-42s %10s %10s %10s %8s %8s\n" route req/s p50_ms p99_ms errors ratio
 BASE=""
 declare -A MAX_RPS
@@ -149,12 +157,17 @@ HALF_ROUTES=("GET /health")
 [[ -n "${PDEX_BENCH_MODEL:-}" ]] && HALF_ROUTES+=("POST /api/v1/predict/battle")
 printf "\nat half of the maximum rate (paced with wrk's delay()):\n"
 printf "%-42s %10s %10s %11s %10s %10s %8s\n" route target achieved connections p50_ms p99_ms errors
+# Steady state, not the saturation runs' aftermath: their hundreds of MB of prediction log and access log are
+# flushed to disk first (otherwise the kernel's writeback, 30 s later, lands in these runs), and each paced run
+# lasts long enough (PACED_SECONDS) to include its own writeback. Predict's p99 at half rate, two runs each
+# (2026-12-05): 2.56 and 2.66 ms with 8 s runs and no sync; 2.03 and 1.84 ms with both.
+sync
 for route in "${HALF_ROUTES[@]}"; do
   method=${route%% *} path=${route#* }
   target=$(awk -v r="${MAX_RPS[$path]}" 'BEGIN { printf "%d", r / 2 }')
   conns=$(awk -v t="$target" -v d="$PACED_DELAY_MS" 'BEGIN { c = int(t * d / 1000 + 0.5); printf "%d", (c < 1 ? 1 : c) }')
   paced_script "$TMP/paced.lua" "$PACED_DELAY_MS" "$(script_for "$path")"
-  run_wrk "$path" "$TMP/paced.lua" "$SECONDS_PER_ROUTE" "$conns"
+  run_wrk "$path" "$TMP/paced.lua" "$PACED_SECONDS" "$conns"
   printf "%-42s %10s %10s %11s %10s %10s %8s\n" "$method $path" "$target" "$LAST_RPS" "$conns" "$LAST_P50" "$LAST_P99" \
     "$LAST_ERRORS"
 done

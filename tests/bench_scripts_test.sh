@@ -27,6 +27,13 @@ for route in "GET /health" "POST /api/v1/predict/battle" "POST /api/v1/predict/b
   expect_contains "http_bench measures $route" "$bench" "$route"
 done
 expect_contains "http_bench paces at half rate" "$bench" "at half of the maximum rate"
+expect_contains "http_bench says how long each paced run lasts" "$bench" "1s per paced run"
+set +e
+usage=$(bash bench/http_bench.sh 1 4 0 2>&1)
+rc=$?
+set -e
+[[ $rc -eq 2 ]] && pass "http_bench refuses a paced run of 0 s (exit 2)" || fail "http_bench 1 4 0: exit $rc"
+expect_contains "http_bench names the bad argument" "$usage" "'0' is not a positive integer"
 expect_contains "http_bench prints the ratio against /health" "$bench" "predict/battle ÷ health:"
 expect_contains "http_bench measures predict without the log" "$bench" "without the prediction log"
 # Every route line: a rate > 0 and an errors column of 0 (non-2xx answers would make the figures meaningless).
