@@ -36,7 +36,8 @@ if [[ -z "$BIN" ]]; then
 fi
 [[ -x "${BIN:-}" ]] || { echo "http_bench: no pdex binary (set PDEX_BIN)" >&2; exit 1; }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source bench/server_lib.sh
+BENCH_PORT=$(bench_free_port)
 SERVER_PIN=() WRK_PIN=()
 if [[ "${PDEX_BENCH_PIN:-1}" == 1 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
   SERVER_PIN=(taskset -c 0) WRK_PIN=(taskset -c 1)
@@ -62,24 +63,11 @@ TMP=$(mktemp -d)
 if [[ -z "${PDEX_BENCH_API_KEY:-}" ]]; then
   export PDEX_DATA_DIR="$TMP/data" PDEX_DATABASE_URL="sqlite://$TMP/bench.sqlite"
 fi
-SERVER=""
 start_server() {  # [VAR=value...]: starts pdex serve with these extra environment variables and waits for it
-  env "$@" "${SERVER_PIN[@]}" "$BIN" serve --host 127.0.0.1 --port "$PORT" --threads "$THREADS" "${MODEL_ARGS[@]}" \
-    >"$LOG" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 100); do
-    curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "http_bench: server did not start:" >&2
-  cat "$LOG" >&2
-  exit 1
+  bench_start_server http_bench "$LOG" env "$@" "${SERVER_PIN[@]}" "$BIN" serve --host 127.0.0.1 --port "$BENCH_PORT" \
+    --threads "$THREADS" "${MODEL_ARGS[@]}"
 }
-stop_server() {
-  [[ -n "$SERVER" ]] && { kill -TERM "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; }
-  SERVER=""
-}
-trap 'stop_server; rm -rf "$LOG" "$TMP"' EXIT
+trap 'bench_stop_server; rm -rf "$LOG" "$TMP"' EXIT
 start_server
 
 post_script() {  # $1 = file, $2 = JSON body
@@ -129,7 +117,7 @@ run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s, $4 = conn
   local args=() out
   [[ -n "$2" ]] && args=(-s "$2")
   out=$("${WRK_PIN[@]}" wrk -t1 -c"${4:-$CONNECTIONS}" -d"${3}s" --latency "${HEADER_ARGS[@]}" "${args[@]}" \
-        "http://127.0.0.1:$PORT$1" 2>&1)
+        "http://127.0.0.1:$BENCH_PORT$1" 2>&1)
   LAST_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   LAST_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   LAST_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
@@ -175,7 +163,7 @@ if [[ -n "${PDEX_BENCH_MODEL:-}" ]]; then
   printf "\npredict/battle ÷ health: %s (goal ≥ 0.70)\n" "$(ratio "${MAX_RPS[/api/v1/predict/battle]}" "${MAX_RPS[/health]}")"
   # What the prediction log (its queue and the background writer sharing the server's CPU) costs: the same
   # route on a server started with PDEX_PREDICTION_LOG=off.
-  stop_server
+  bench_stop_server
   start_server PDEX_PREDICTION_LOG=off
   run_wrk /api/v1/predict/battle "$TMP/predict.lua" "$SECONDS_PER_ROUTE"
   printf "\nwithout the prediction log (PDEX_PREDICTION_LOG=off): POST /api/v1/predict/battle %s req/s, p50 %s ms," \

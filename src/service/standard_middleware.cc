@@ -1,7 +1,5 @@
 #include "service/standard_middleware.h"
 
-#include "service/json_writer.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/json_writer.h"
 #include "service/router.h"
 
 namespace pdex::service {
@@ -72,7 +71,8 @@ Response AccessLogMiddleware::handle(const Request& req, RequestContext& ctx, co
   metrics_.requests.inc({route, method, std::to_string(status)});
   metrics_.duration.observe({route, method}, seconds);
   if (logger_ && logger_->should_log(spdlog::level::info)) {
-    // Written as text (json_writer.h): building and dumping a tree here cost every request ~1.5 us.
+    // Written as text (json_writer.h): building and dumping a tree here was 8 % of /health's in-process cost
+    // (handler_bench BM_Handle/health 2.19 -> 2.02 us).
     static constexpr std::string_view kFixed[] = {"time", "level",  "msg",        "request_id", "method", "route",
                                                   "path", "status", "latency_ms", "peer",       "key_id"};
     JsonWriter line(512);
