@@ -36,8 +36,8 @@ if [[ -z "$BIN" ]]; then
 fi
 [[ -x "${BIN:-}" ]] || { echo "http_bench: no pdex binary (set PDEX_BIN)" >&2; exit 1; }
 
-source bench/server_lib.sh
-BENCH_PORT=$(bench_free_port)
+source tests/server_lib.sh  # server_start / server_stop / server_cleanup, shared with the script tests
+PDEX=$BIN
 SERVER_PIN=() WRK_PIN=()
 if [[ "${PDEX_BENCH_PIN:-1}" == 1 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
   SERVER_PIN=(taskset -c 0) WRK_PIN=(taskset -c 1)
@@ -63,11 +63,14 @@ TMP=$(mktemp -d)
 if [[ -z "${PDEX_BENCH_API_KEY:-}" ]]; then
   export PDEX_DATA_DIR="$TMP/data" PDEX_DATABASE_URL="sqlite://$TMP/bench.sqlite"
 fi
+pin_server() { exec "${SERVER_PIN[@]}" "$@"; }  # server_start --via: the server process itself is pinned
 start_server() {  # [VAR=value...]: starts pdex serve with these extra environment variables and waits for it
-  bench_start_server http_bench "$LOG" env "$@" "${SERVER_PIN[@]}" "$BIN" serve --host 127.0.0.1 --port "$BENCH_PORT" \
-    --threads "$THREADS" "${MODEL_ARGS[@]}"
+  local opts=(--log "$LOG") kv
+  for kv in "$@"; do opts+=(--env "$kv"); done
+  [[ ${#SERVER_PIN[@]} -gt 0 ]] && opts+=(--via pin_server)
+  server_start "${opts[@]}" -- --threads "$THREADS" "${MODEL_ARGS[@]}" || exit 1
 }
-trap 'bench_stop_server; rm -rf "$LOG" "$TMP"' EXIT
+trap 'server_cleanup; rm -rf "$LOG" "$TMP"' EXIT
 start_server
 
 post_script() {  # $1 = file, $2 = JSON body
@@ -117,7 +120,7 @@ run_wrk() {  # $1 = path, $2 = script (may be empty), $3 = duration s, $4 = conn
   local args=() out
   [[ -n "$2" ]] && args=(-s "$2")
   out=$("${WRK_PIN[@]}" wrk -t1 -c"${4:-$CONNECTIONS}" -d"${3}s" --latency "${HEADER_ARGS[@]}" "${args[@]}" \
-        "http://127.0.0.1:$BENCH_PORT$1" 2>&1)
+        "$BASE$1" 2>&1)
   LAST_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   LAST_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   LAST_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
@@ -129,14 +132,14 @@ printf "pdex serve: %s, %s I/O thread(s)%s; wrk: %s connections, %ss per route, 
   "$THREADS" "$([[ ${#SERVER_PIN[@]} -gt 0 ]] && echo ', server on CPU 0, wrk on CPU 1')" "$CONNECTIONS" \
   "$SECONDS_PER_ROUTE" "$PACED_SECONDS"
 printf "%-42s %10s %10s %10s %8s %8s\n" route req/s p50_ms p99_ms errors ratio
-BASE=""
+HEALTH_RPS=""  # the first route's rate (/health): the ratio column's base
 declare -A MAX_RPS
 for route in "${ROUTES[@]}"; do
   method=${route%% *} path=${route#* }
   run_wrk "$path" "$(script_for "$path")" "$SECONDS_PER_ROUTE"
   MAX_RPS[$path]=$LAST_RPS
-  [[ -z "$BASE" ]] && BASE=$LAST_RPS
-  ratio=$(ratio "$LAST_RPS" "$BASE")
+  [[ -z "$HEALTH_RPS" ]] && HEALTH_RPS=$LAST_RPS
+  ratio=$(ratio "$LAST_RPS" "$HEALTH_RPS")
   printf "%-42s %10s %10s %10s %8s %8s\n" "$method $path" "$LAST_RPS" "$LAST_P50" "$LAST_P99" "$LAST_ERRORS" "$ratio"
 done
 
@@ -163,7 +166,7 @@ if [[ -n "${PDEX_BENCH_MODEL:-}" ]]; then
   printf "\npredict/battle ÷ health: %s (goal ≥ 0.70)\n" "$(ratio "${MAX_RPS[/api/v1/predict/battle]}" "${MAX_RPS[/health]}")"
   # What the prediction log (its queue and the background writer sharing the server's CPU) costs: the same
   # route on a server started with PDEX_PREDICTION_LOG=off.
-  bench_stop_server
+  server_stop
   start_server PDEX_PREDICTION_LOG=off
   run_wrk /api/v1/predict/battle "$TMP/predict.lua" "$SECONDS_PER_ROUTE"
   printf "\nwithout the prediction log (PDEX_PREDICTION_LOG=off): POST /api/v1/predict/battle %s req/s, p50 %s ms," \

@@ -20,23 +20,23 @@ command -v wrk >/dev/null || { echo "thread_cpu: wrk not found (apt-get install 
 [[ -d "$MODEL" ]] || { echo "thread_cpu: no model bundle at $MODEL (run scripts/up once, or set PDEX_BENCH_MODEL)" >&2; exit 1; }
 [[ $(nproc) -ge 2 ]] || { echo "thread_cpu: needs 2 CPUs (server and wrk pinned apart)" >&2; exit 77; }
 
-source bench/server_lib.sh
-BENCH_PORT=$(bench_free_port)
+source tests/server_lib.sh  # server_start / server_cleanup, shared with the script tests
+PDEX=$BIN
 TMP=$(mktemp -d)
 export PDEX_AUTH=off PDEX_DATA_DIR="$TMP/data" PDEX_DATABASE_URL="sqlite://$TMP/bench.sqlite"
 export PDEX_RATE_LIMIT_ANON_RPS=0 PDEX_RATE_LIMIT_RPS=0
-trap 'bench_stop_server; rm -rf "$TMP"' EXIT
-bench_start_server thread_cpu "$TMP/server.log" taskset -c 0 "$BIN" serve --host 127.0.0.1 --port "$BENCH_PORT" \
-  --threads 2 --model "$MODEL"
+trap 'server_cleanup; rm -rf "$TMP"' EXIT
+pin_server() { exec taskset -c 0 "$@"; }  # server_start --via: the server process itself on CPU 0
+server_start --log "$TMP/server.log" --via pin_server -- --threads 2 --model "$MODEL" || exit 1
 
-ARGS=("http://127.0.0.1:$BENCH_PORT/health")
+ARGS=("$BASE/health")
 if [[ "$ROUTE" == predict ]]; then
   printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' \
     "'{\"pokemon_1_id\":25,\"pokemon_2_id\":6}'" >"$TMP/predict.lua"
-  ARGS=(-s "$TMP/predict.lua" "http://127.0.0.1:$BENCH_PORT/api/v1/predict/battle")
+  ARGS=(-s "$TMP/predict.lua" "$BASE/api/v1/predict/battle")
 fi
 snapshot() {  # tid name utime+stime (clock ticks)
-  for t in /proc/"$BENCH_SERVER"/task/*; do
+  for t in /proc/"$SERVER_PID"/task/*; do
     echo "$(basename "$t") $(tr ' ' _ <"$t/comm") $(awk '{print $14 + $15}' "$t/stat")"
   done | sort
 }
